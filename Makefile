@@ -1,0 +1,63 @@
+# Two commands do the whole set-up on a fresh machine with Python 3.11: `make report` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+MIRROR ?= ../shared/data
+INSTALLED := $(VENV)/.installed
+CACHE  := $(or $(REFORMKIT_DATA_DIR),data/cache)
+DATA_STAMP := $(CACHE)/core/manifest.json
+# The cache is rebuilt when the code or parameters that build it change.
+DATA_DEPS := $(wildcard reformkit/data/*.py) reformkit/geo.py data/params/geo.yaml data/sources.yaml
+
+.PHONY: help install data browser test test-fast report bench clean
+
+help:
+	@echo "make report   set up, fill the data cache, render the default reports into reports/"
+	@echo "make test     set up, fill the data cache, run the whole test suite"
+	@echo "make bench    run the benchmark scripts in benchmarks/"
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+install: $(INSTALLED)
+
+# Offline mirror when present (CI and development machines), else the official online sources.
+$(DATA_STAMP): $(INSTALLED) $(DATA_DEPS)
+	@if [ -d "$(MIRROR)" ]; then \
+		$(BIN)/reformkit data import "$(MIRROR)" --quiet; \
+	else \
+		echo "No offline mirror at $(MIRROR); fetching from SSB and Kartverket"; \
+		$(BIN)/reformkit data fetch --quiet; \
+	fi
+	@touch $@
+
+data: $(DATA_STAMP)
+
+# Browser tests use Debian's chromium + chromedriver (a tool's own browser download cannot work here).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+			|| echo "warning: could not install chromium; browser tests will be skipped"; \
+		else \
+			echo "warning: not root; install chromium and chromium-driver to run the browser tests"; \
+		fi; \
+	fi
+
+test: data browser
+	$(BIN)/python -m pytest -q
+
+test-fast: data
+	$(BIN)/python -m pytest -q -m "not slow"
+
+report: data
+	$(BIN)/reformkit render data/scenarios/more-og-romsdal-*.yaml --out reports --jobs 2
+
+bench: data
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) data/cache reports/*.html .pytest_cache

@@ -1,0 +1,183 @@
+"""The ``reformkit`` command: a thin layer over the library.
+
+User errors (bad files, unknown kommuner, impossible constraints, missing cache) print one line per problem
+on stderr and exit 2, with no traceback. ``--debug`` shows tracebacks for developers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import ReformkitError
+from .fmt import nb_int
+
+EPILOG = """\
+examples:
+  reformkit data import ../shared/data      fill the cache from the offline mirror
+  reformkit data status --json               what is cached, with sources
+  reformkit evaluate data/scenarios/more-og-romsdal-4.yaml
+  reformkit evaluate data/scenarios/reform-2020.yaml --json -
+  reformkit project --horizon 2050 --out projection.csv
+  reformkit propose --area 15 --centres 4 -o mr-4.yaml
+  reformkit render data/scenarios/*.yaml --out reports/ --jobs 2
+"""
+
+
+def _emit_json(doc: dict, dest: str) -> None:
+    text = json.dumps(doc, indent=2, ensure_ascii=False)
+    if dest == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        from ._io import write_text_atomic
+        write_text_atomic(dest, text + "\n")
+
+
+# ---- data ---------------------------------------------------------------------------------------------------
+def cmd_data_import(args: argparse.Namespace) -> int:
+    from .data.importer import import_mirror
+    path = import_mirror(args.directory, progress=not args.quiet)
+    return _print_status(path.parent, as_json=False)
+
+
+def cmd_data_fetch(args: argparse.Namespace) -> int:
+    from .data.fetch import fetch_all
+    fetch_all(progress=not args.quiet, only=args.only)
+    return _print_status(None, as_json=False)
+
+
+def cmd_data_status(args: argparse.Namespace) -> int:
+    return _print_status(None, as_json=args.json)
+
+
+def _print_status(root, as_json: bool) -> int:
+    from .data.cache import status
+    st = status(root)
+    try:  # the travel-time model's calibration error, when the geo module provides it
+        from .geo import calibration_report
+        st["travel_time_calibration"] = calibration_report()
+    except (ImportError, ReformkitError):
+        pass
+    if as_json:
+        _emit_json(st, "-")
+        return 0
+    print(f"Databuffer: {st['cache']}  (metode: {st['method']}, hentet {st['retrieved']})")
+    for borders, c in st["borders"].items():
+        y0, y1 = c["population_years"]
+        print(f"  {borders}-grenser: {c['kommuner']} kommuner, {c['fylker']} fylker, befolkning {y0}–{y1} "
+              f"({nb_int(c['population_latest'])} innbyggere i {y1})")
+    if "travel_time_calibration" in st:
+        cal = st["travel_time_calibration"]
+        print(f"  Reisetidsmodell: gjennomsnittlig avvik {cal['mae_minutes']:.1f} min, "
+              f"{cal['share_within_15_min'] * 100:.0f} % innenfor ±15 min (mot BA-regionenes reisetider)")
+    print("Kilder:")
+    for name, d in st["sources"].items():
+        print(f"  {name}: {d['attribution']}")
+    for name, d in st["extra"].items():
+        print(f"  {name} (nettdata): {d.get('attribution', '')}, {d.get('rows', 0)} rader, hentet {d.get('retrieved')}")
+    return 0
+
+
+# ---- model commands (each filled by its module) --------------------------------------------------------------
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    raise ReformkitError("`reformkit evaluate` is not available in this version")
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    raise ReformkitError("`reformkit project` is not available in this version")
+
+
+def cmd_propose(args: argparse.Namespace) -> int:
+    raise ReformkitError("`reformkit propose` is not available in this version")
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    raise ReformkitError("`reformkit render` is not available in this version")
+
+
+def cmd_workshop(args: argparse.Namespace) -> int:
+    raise ReformkitError("`reformkit workshop` is not available in this version")
+
+
+# ---- parser ---------------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="reformkit",
+        description="Model Norwegian kommune and region reform options: tyngdepunkter, kommuneblokker and "
+                    "the two-track reform, with population, map and cost scenarios.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    data = sub.add_parser("data", help="fill and inspect the data cache")
+    dsub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    d = dsub.add_parser("import", help="import an offline mirror laid out like ../shared/data")
+    d.add_argument("directory", help="the mirror's folder, e.g. ../shared/data")
+    d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    d.set_defaults(func=cmd_data_import)
+    d = dsub.add_parser("fetch", help="download the datasets from SSB and Kartverket/Geonorge (needs internet)")
+    d.add_argument("--only", nargs="+", metavar="DATASET", help="fetch only these datasets")
+    d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    d.set_defaults(func=cmd_data_fetch)
+    d = dsub.add_parser("status", help="what is cached: counts, years, sources")
+    d.add_argument("--json", action="store_true", help="print the status as JSON")
+    d.set_defaults(func=cmd_data_status)
+
+    e = sub.add_parser("evaluate", help="evaluate a scenario file: population, travel times, economy by block")
+    e.add_argument("scenario", help="scenario YAML file")
+    e.add_argument("--json", metavar="PATH", help="write the result document as JSON to PATH ('-' for stdout)")
+    e.set_defaults(func=cmd_evaluate)
+
+    pr = sub.add_parser("project", help="project population by kommune, age and sex")
+    pr.add_argument("--horizon", type=int, required=True, help="last projected year, e.g. 2050")
+    pr.add_argument("--alternative", default="main", help="projection alternative (main, low, high, zero-migration, ...)")
+    pr.add_argument("--by-age", action="store_true", help="keep single-year age and sex (default: totals per kommune and year)")
+    pr.add_argument("--borders", type=int, default=2024, choices=[2024, 2019], help="border year (default 2024)")
+    pr.add_argument("--out", required=True, help="output CSV path")
+    pr.set_defaults(func=cmd_project)
+
+    po = sub.add_parser("propose", help="propose tyngdepunkter and kommuneblokker for a fylke (exact p-median)")
+    po.add_argument("--area", required=True, nargs="+", help="fylkesnummer, e.g. 15")
+    po.add_argument("--centres", required=True, type=int, help="number of tyngdepunkter (blocks)")
+    po.add_argument("--min-population", type=int, default=None, help="minimum block population")
+    po.add_argument("--max-travel-minutes", type=float, default=None, help="maximum travel time to the centre")
+    po.add_argument("--fixed-centre", nargs="+", default=[], metavar="KOMMUNE", help="kommuner that must be centres")
+    po.add_argument("--time-limit", type=float, default=30.0, help="solver time limit in seconds (default 30)")
+    po.add_argument("-o", "--out", required=True, help="scenario YAML to write")
+    po.set_defaults(func=cmd_propose)
+
+    r = sub.add_parser("render", help="render scenario reports (HTML) with papermill + nbconvert")
+    r.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    r.add_argument("--out", default="reports", help="output folder (default reports/)")
+    r.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
+    r.set_defaults(func=cmd_render)
+
+    w = sub.add_parser("workshop", help="start the live workbench (Voilà) for a workshop")
+    w.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    w.set_defaults(func=cmd_workshop)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ReformkitError as exc:
+        if args.debug:
+            raise
+        print(f"reformkit: {exc.message}", file=sys.stderr)
+        if exc.problems != [exc.message]:
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("reformkit: avbrutt", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

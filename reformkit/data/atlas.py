@@ -1,0 +1,166 @@
+"""The Atlas: the validated in-memory dataset for one border year, loaded from the cache."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from ..errors import CacheMissingError, DataError
+from ..paths import cache_dir
+from . import cache
+from .core import EXPECTED
+
+BORDER_YEARS = (2024, 2019)
+
+
+@dataclass(eq=False)
+class Atlas:
+    """Validated data for one border year. Treat the tables as read-only: the Atlas may be shared.
+
+    Attributes
+    ----------
+    borders : int
+        Border year (2024 or 2019) the kommune numbers refer to.
+    kommuner : GeoDataFrame
+        One row per kommune, indexed by kommunenummer (also a column), EPSG:25833: kommunenummer,
+        kommunenavn (official, incl. Sami/Kven forms), kommunenavn_kort (Norwegian short form), fylkesnummer,
+        fylkesnavn, administrasjonssenter, areal_km2, ba_nr, ba_region, centre (Point), geometry.
+    population : DataFrame
+        Population 1 January, long format: kommunenummer, year, age (0–105, 105 = 105+), sex
+        (female/male; "total" for 2019 borders), population.
+    fylker : GeoDataFrame
+        fylkesnummer, fylkesnavn, geometry (EPSG:25833).
+    neighbours : DataFrame
+        Edges ``a, b, kind (land/sea/joined), gap_km`` of the neighbour graph, see :mod:`reformkit.geo`.
+    tables : dict
+        Supporting tables: codes_til_2024, codes_2013_2020, expenditure_index.
+    manifest : dict
+        Where the data came from (sources, retrieval date).
+
+    Examples
+    --------
+    >>> import reformkit as rk
+    >>> atlas = rk.load_atlas(borders=2024)
+    >>> len(atlas.kommuner)
+    357
+    """
+
+    borders: int
+    kommuner: gpd.GeoDataFrame
+    population: pd.DataFrame
+    fylker: gpd.GeoDataFrame
+    neighbours: pd.DataFrame
+    tables: dict[str, pd.DataFrame]
+    manifest: dict
+    cache_path: Path
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        years = self.years
+        return (f"<Atlas borders={self.borders}: {len(self.kommuner)} kommuner, {len(self.fylker)} fylker, "
+                f"population {years[0]}–{years[-1]}>")
+
+    @property
+    def years(self) -> list[int]:
+        """Years with observed population (1 January)."""
+        if "years" not in self._derived:
+            self._derived["years"] = sorted(int(y) for y in self.population["year"].unique())
+        return self._derived["years"]
+
+    @property
+    def codes(self) -> list[str]:
+        """All kommune numbers, sorted."""
+        return list(self.kommuner.index)
+
+    def in_fylke(self, fylkesnummer: str | list[str]) -> list[str]:
+        """Kommune numbers of one or more fylker."""
+        wanted = [fylkesnummer] if isinstance(fylkesnummer, str) else list(fylkesnummer)
+        return list(self.kommuner.index[self.kommuner["fylkesnummer"].isin(wanted)])
+
+    def attribution(self) -> list[str]:
+        """Attribution lines for the datasets this Atlas was built from."""
+        return list(dict.fromkeys(d["attribution"] for d in self.manifest.get("datasets", {}).values()))
+
+    def cached(self, key: str, compute):
+        """Memoise a derived value (e.g. the travel-time matrix) on this Atlas."""
+        if key not in self._derived:
+            self._derived[key] = compute()
+        return self._derived[key]
+
+
+def _read(path: Path, geo: bool = False):
+    if not path.is_file():
+        raise CacheMissingError(f"{path}: missing from the data cache; {cache.FIX_HINT}")
+    try:
+        return gpd.read_parquet(path) if geo else pd.read_parquet(path)
+    except Exception as exc:
+        raise CacheMissingError(f"{path}: corrupt cache file ({type(exc).__name__}); {cache.FIX_HINT}") from None
+
+
+def read_atlas(borders: int = 2024, root: str | Path | None = None) -> Atlas:
+    """Read an Atlas from the cache without memoisation (see :func:`load_atlas`)."""
+    if borders not in BORDER_YEARS:
+        raise DataError(f"borders={borders!r}: no such border year; choose one of {', '.join(map(str, BORDER_YEARS))}")
+    root = Path(root) if root else cache_dir()
+    manifest = cache.read_manifest(root)
+    folder = cache.core_dir(root) / f"borders-{borders}"
+    kommuner = _read(folder / "kommuner.parquet", geo=True)
+    kommuner["centre"] = gpd.GeoSeries(shapely.from_wkb(kommuner["centre"].to_numpy()), index=kommuner.index,
+                                       crs=kommuner.crs)
+    atlas = Atlas(
+        borders=borders,
+        kommuner=kommuner,
+        population=_read(folder / "population.parquet"),
+        fylker=_read(folder / "fylker.parquet", geo=True),
+        neighbours=_read(folder / "neighbours.parquet"),
+        tables={p.stem: _read(p) for p in sorted((cache.core_dir(root) / "tables").glob("*.parquet"))},
+        manifest=manifest,
+        cache_path=root,
+    )
+    validate_atlas(atlas)
+    return atlas
+
+
+def validate_atlas(atlas: Atlas) -> None:
+    """Cheap consistency checks run on every load; raise CacheMissingError naming the fix if they fail."""
+    exp = EXPECTED[atlas.borders]
+    problems = []
+    if len(atlas.kommuner) != exp["kommuner"]:
+        problems.append(f"{len(atlas.kommuner)} kommuner, expected {exp['kommuner']}")
+    if atlas.fylker["fylkesnummer"].nunique() != exp["fylker"]:
+        problems.append(f"{atlas.fylker['fylkesnummer'].nunique()} fylker, expected {exp['fylker']}")
+    if atlas.kommuner.geometry.isna().any():
+        problems.append("kommuner without geometry")
+    pop_codes = set(atlas.population["kommunenummer"].unique())
+    if pop_codes != set(atlas.kommuner.index):
+        problems.append("population and kommune tables cover different kommuner")
+    if problems:
+        raise CacheMissingError(f"the cached {atlas.borders} atlas is inconsistent ({'; '.join(problems)}); "
+                                f"{cache.FIX_HINT}")
+
+
+_MEMO: dict[tuple, Atlas] = {}
+
+
+def load_atlas(borders: int = 2024, root: str | Path | None = None) -> Atlas:
+    """Load the Atlas for a border year (2024 or 2019) from the data cache.
+
+    The result is memoised per process (keyed on the cache's manifest), so notebooks and the workbench can
+    call this freely. Raises :class:`~reformkit.errors.CacheMissingError` naming the command to run when the
+    cache is empty.
+
+    >>> atlas = load_atlas(2024)
+    >>> atlas.kommuner.loc["1505", "kommunenavn"]
+    'Kristiansund'
+    """
+    root_path = Path(root) if root else cache_dir()
+    manifest_path = cache.core_dir(root_path) / cache.MANIFEST
+    stamp = manifest_path.stat().st_mtime_ns if manifest_path.exists() else None
+    key = (borders, str(root_path), stamp)
+    if key not in _MEMO:
+        _MEMO[key] = read_atlas(borders, root_path)
+    return _MEMO[key]

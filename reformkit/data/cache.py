@@ -1,0 +1,158 @@
+"""The data cache: GeoParquet/Parquet files of the core plus a manifest, replaced as a whole.
+
+Layout (under :func:`reformkit.paths.cache_dir`)::
+
+    core/manifest.json            what was imported/fetched, when, from where, counts, sources
+    core/borders-2024/{kommuner,fylker,neighbours,population}.parquet
+    core/borders-2019/...
+    core/tables/{codes_til_2024,codes_2013_2020,expenditure_index}.parquet
+    extra/<dataset>.parquet       optional online datasets (KOSTRA, projections, ...), with extra/manifest.json
+
+A new core is written to a staging folder beside ``core/`` and swapped in with two renames at the end, so a
+failed import or fetch leaves the cache that was there untouched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .._io import write_text_atomic
+from ..errors import CacheMissingError
+from ..paths import cache_dir
+from .catalogue import catalogue
+
+MANIFEST = "manifest.json"
+FIX_HINT = "run `reformkit data import ../shared/data` (offline mirror) or `reformkit data fetch` (online), or `make data`"
+
+
+def core_dir(root: Path | None = None) -> Path:
+    return (root or cache_dir()) / "core"
+
+
+def extra_dir(root: Path | None = None) -> Path:
+    return (root or cache_dir()) / "extra"
+
+
+def write_core(core: dict, origin: str, method: str, datasets: list[str], root: Path | None = None) -> Path:
+    """Write a built core to a staging folder and swap it in; return the core folder."""
+    root = root or cache_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".core-staging-", dir=root))
+    try:
+        counts = {}
+        for borders in (2024, 2019):
+            folder = staging / f"borders-{borders}"
+            folder.mkdir()
+            c = core[borders]
+            kommuner = c["kommuner"].copy()
+            kommuner["centre"] = kommuner["centre"].to_wkb()
+            kommuner.to_parquet(folder / "kommuner.parquet")
+            c["fylker"].to_parquet(folder / "fylker.parquet")
+            c["neighbours"].to_parquet(folder / "neighbours.parquet", index=False)
+            c["population"].to_parquet(folder / "population.parquet", index=False)
+            pop = c["population"]
+            counts[str(borders)] = {
+                "kommuner": int(len(c["kommuner"])),
+                "fylker": int(c["fylker"]["fylkesnummer"].nunique()),
+                "population_years": [int(pop["year"].min()), int(pop["year"].max())],
+                "population_rows": int(len(pop)),
+                "population_latest": int(pop.loc[pop["year"] == pop["year"].max(), "population"].sum()),
+                "neighbour_links": c["neighbours"]["kind"].value_counts().to_dict(),
+            }
+        tables = staging / "tables"
+        tables.mkdir()
+        for name, df in core["tables"].items():
+            df.to_parquet(tables / f"{name}.parquet", index=False)
+        cat = catalogue()
+        manifest = {
+            "method": method,
+            "origin": origin,
+            "retrieved": dt.date.today().isoformat(),
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "borders": counts,
+            "datasets": {name: {**cat[name], "retrieved": dt.date.today().isoformat()} for name in datasets},
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        target = core_dir(root)
+        old = None
+        if target.exists():
+            old = root / f".core-old-{os.getpid()}"
+            os.replace(target, old)
+        os.replace(staging, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return target
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def read_manifest(root: Path | None = None) -> dict:
+    """The core's manifest; CacheMissingError (naming the fix) if the cache is empty or corrupt."""
+    path = core_dir(root) / MANIFEST
+    if not path.is_file():
+        raise CacheMissingError(f"the data cache at {core_dir(root)} is empty: {FIX_HINT}")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CacheMissingError(f"{path}: corrupt cache manifest ({exc}); {FIX_HINT}") from None
+
+
+def read_extra_manifest(root: Path | None = None) -> dict:
+    path = extra_dir(root) / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_extra(name: str, df: pd.DataFrame, info: dict, root: Path | None = None) -> Path:
+    """Store an optional online dataset (e.g. KOSTRA) as ``extra/<name>.parquet`` and record it in the manifest."""
+    folder = extra_dir(root)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.parquet"
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet", dir=folder)
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    manifest = read_extra_manifest(root)
+    manifest[name] = {**info, "rows": int(len(df)), "retrieved": dt.date.today().isoformat()}
+    write_text_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    return target
+
+
+def read_extra(name: str, root: Path | None = None) -> pd.DataFrame | None:
+    """An optional online dataset from ``extra/``, or None when it has not been fetched."""
+    path = extra_dir(root) / f"{name}.parquet"
+    return pd.read_parquet(path) if path.is_file() else None
+
+
+def status(root: Path | None = None) -> dict:
+    """What is cached: counts per border year, population years, sources, optional datasets."""
+    root = root or cache_dir()
+    manifest = read_manifest(root)
+    b24 = manifest["borders"].get("2024", {})
+    return {
+        "cache": str(root),
+        "method": manifest.get("method"),
+        "origin": manifest.get("origin"),
+        "retrieved": manifest.get("retrieved"),
+        "kommuner": b24.get("kommuner"),
+        "fylker": b24.get("fylker"),
+        "population_years": b24.get("population_years"),
+        "borders": manifest["borders"],
+        "sources": manifest.get("datasets", {}),
+        "extra": read_extra_manifest(root),
+    }

@@ -1,0 +1,113 @@
+"""Read an offline mirror laid out like ``../shared/data`` into raw tables (see its README).
+
+Each reader checks that its file exists and has the columns it needs, and names the file when it does not.
+Normalisation here is only of form (kommune numbers to 4-character strings, CRS recorded); the content is
+validated by :func:`reformkit.data.core.build_core`.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from ..errors import DataError
+
+FILES = {
+    "kommuner_2024_geo": "boundaries/kommuner-2024.geojson",
+    "fylker_2024_geo": "boundaries/fylker-2024.geojson",
+    "kommuner_2019_geo": "boundaries/kommuner-2019.geojson",
+    "population_2024": "population/population-2024-borders.parquet",
+    "population_2019": "population/population-2019-borders.parquet",
+    "register_2024": "kommuner/kommuner-2024.csv",
+    "ba_regions": "kommuner/ba-regioner.csv",
+    "codes_til_2024": "kommuner/kommunenummer-til-2024.csv",
+    "codes_2013_2020": "kommuner/kommunenummer-2013-2020.csv",
+}
+INDEX_FILES = "inntektssystem/utgiftsbehovsindeks-*.json"  # optional
+
+COLUMNS = {
+    "kommuner_2024_geo": ["kommunenummer", "kommunenavn"],
+    "fylker_2024_geo": ["fylkesnummer", "fylkesnavn"],
+    "kommuner_2019_geo": ["kommunenummer", "kommunenavn"],
+    "population_2024": ["kommunenummer", "year", "age", "sex", "population"],
+    "population_2019": ["kommunenummer", "year", "age", "population"],
+    "register_2024": ["kommunenummer", "kommunenavn", "kommunenavn_norsk", "administrasjonssenter",
+                      "areal_km2", "fylkesnummer", "fylkesnavn"],
+    "ba_regions": ["kommunenummer", "ba_nr", "ba_region", "reisetid_min", "utpendling_pct", "innpendling_pct"],
+    "codes_til_2024": ["kommunenummer_original", "kommunenummer_2024", "year", "weight"],
+    "codes_2013_2020": ["kommunenummer_2013", "kommunenavn_2013", "kommunenummer_2017", "kommunenavn_2017",
+                        "kommunenummer_2018", "kommunenavn_2018", "kommunenummer_2019", "kommunenavn_2019",
+                        "kommunenummer_2020", "kommunenavn_2020", "endringsmerknad_19_20"],
+}
+CODE_COLUMNS = ("kommunenummer", "kommunenummer_original", "kommunenummer_2024", "kommunenummer_2013",
+                "kommunenummer_2017", "kommunenummer_2018", "kommunenummer_2019", "kommunenummer_2020")
+
+
+def _code(series: pd.Series, width: int = 4) -> pd.Series:
+    """Kommune/fylke numbers as zero-padded strings whatever the file stored (int, float or str)."""
+    s = series.astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    return s.str.zfill(width).where(series.notna())
+
+
+def _read_one(key: str, path: Path) -> pd.DataFrame:
+    suffix = path.suffix
+    if suffix == ".geojson":
+        df = gpd.read_file(path)
+        if df.crs is None:
+            df = df.set_crs(4326)
+    elif suffix == ".parquet":
+        df = pd.read_parquet(path)
+    elif key == "codes_2013_2020":
+        df = pd.read_csv(path, sep=";", dtype=str)
+    else:
+        df = pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS + ("fylkesnummer", "ba_nr")})
+    return df
+
+
+def read_file(root: Path, key: str) -> pd.DataFrame:
+    """Read one mirror file by key; raise DataError naming the file if missing, unreadable or short of columns."""
+    path = root / FILES[key]
+    if not path.is_file():
+        raise DataError(f"{path}: file missing from the mirror (expected {FILES[key]})")
+    try:
+        df = _read_one(key, path)
+    except Exception as exc:  # any reader failure is a malformed file, reported with its name
+        raise DataError(f"{path}: cannot read ({type(exc).__name__}: {exc})") from None
+    missing = [c for c in COLUMNS[key] if c not in df.columns]
+    if missing:
+        raise DataError(f"{path}: missing columns {', '.join(missing)} (has {', '.join(map(str, df.columns))})")
+    for col in CODE_COLUMNS:
+        if col in df.columns:
+            df[col] = _code(df[col])
+    if "fylkesnummer" in df.columns:
+        df["fylkesnummer"] = _code(df["fylkesnummer"], 2)
+    return df
+
+
+def read_expenditure_index(root: Path) -> pd.DataFrame:
+    """The optional expenditure-need index files as ``kommunenummer, year, index`` (empty if none)."""
+    rows = []
+    for path in sorted(root.glob(INDEX_FILES)):
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            year = int(doc["år"])
+            for code, value in doc["kommuner"].items():
+                # A few entries are per-sector objects; the total index is then under "samlet" when present.
+                v = value.get("samlet") if isinstance(value, dict) else value
+                if v is not None:
+                    rows.append((str(code).zfill(4), year, float(v)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise DataError(f"{path}: malformed expenditure-need index file ({type(exc).__name__}: {exc})") from None
+    return pd.DataFrame(rows, columns=["kommunenummer", "year", "index"])
+
+
+def read_mirror(root: str | Path) -> dict[str, pd.DataFrame]:
+    """Read every file of an offline mirror at ``root`` into raw tables keyed as in :data:`FILES`."""
+    root = Path(root).expanduser().resolve()
+    if not root.is_dir():
+        raise DataError(f"{root}: no such directory (expected an offline mirror laid out like ../shared/data)")
+    raw = {key: read_file(root, key) for key in FILES}
+    raw["expenditure_index"] = read_expenditure_index(root)
+    return raw

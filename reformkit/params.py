@@ -1,0 +1,58 @@
+"""Model and policy parameters from ``data/params/*.yaml``.
+
+A parameter file is a nested mapping whose leaves are ``{value: ..., source: "..."}``; every value names its
+source (and year, for policy figures). :func:`load_params` returns the same nesting with the bare values.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ParameterError
+from .paths import PARAMS_DIR
+
+
+def _is_leaf(node: Any) -> bool:
+    return isinstance(node, dict) and "value" in node
+
+
+def _strip(node: Any, path: str, file: Path, problems: list[str]) -> Any:
+    if _is_leaf(node):
+        if not node.get("source"):
+            problems.append(f"{file}: {path}: no source given")
+        if node["value"] is None:
+            problems.append(f"{file}: {path}: value is missing")
+        return node["value"]
+    if isinstance(node, dict):
+        return {k: _strip(v, f"{path}.{k}" if path else str(k), file, problems) for k, v in node.items()}
+    problems.append(f"{file}: {path}: expected a mapping with 'value' and 'source', got {node!r}")
+    return None
+
+
+def read_param_file(path: str | Path) -> tuple[dict, dict]:
+    """Read one parameter file; return ``(values, raw)``. Raises ParameterError naming file and key."""
+    path = Path(path)
+    if not path.exists():
+        raise ParameterError(f"{path}: parameter file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ParameterError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(raw, dict):
+        raise ParameterError(f"{path}: expected a mapping of parameters")
+    problems: list[str] = []
+    values = _strip(raw, "", path, problems)
+    if problems:
+        raise ParameterError(f"{path}: invalid parameter file", problems)
+    return values, raw
+
+
+def load_params(name: str, params_dir: str | Path | None = None) -> dict:
+    """Load ``data/params/{name}.yaml`` and return its values (sources stripped).
+
+    >>> load_params("geo")["neighbours"]["sea_link_km"]
+    5
+    """
+    return read_param_file(Path(params_dir or PARAMS_DIR) / f"{name}.yaml")[0]
