@@ -1,0 +1,25 @@
+"""Shared fixtures: the real Atlases (integration; need `make data`) and a small synthetic one (unit)."""
+from __future__ import annotations
+
+import pytest
+
+import reformkit as rk
+from reformkit.testing import synthetic_atlas
+
+
+@pytest.fixture(scope="session")
+def atlas():
+    """The real 2024 Atlas from the data cache (filled by `make data`)."""
+    return rk.load_atlas(borders=2024)
+
+
+@pytest.fixture(scope="session")
+def atlas2019():
+    """The real 2019 Atlas (422 kommuner) for the 2020 reform replay."""
+    return rk.load_atlas(borders=2019)
+
+
+@pytest.fixture(scope="session")
+def small_atlas():
+    """A 4 × 3 grid of synthetic kommuner, 2010–2024, one fylke."""
+    return synthetic_atlas(nx=4, ny=3)
