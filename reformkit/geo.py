@@ -16,8 +16,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 METRIC_CRS = 25833
 
@@ -59,6 +57,9 @@ def neighbour_graph(
     edges = pd.DataFrame({"i": i[within], "j": j[within], "kind": kind[within], "gap_m": gaps[within]})
 
     if join_components:
+        from scipy.sparse import coo_matrix  # scipy only when the graph is built, not on import
+        from scipy.sparse.csgraph import connected_components
+
         extra = []
         while True:
             adj = coo_matrix((np.ones(len(edges) + len(extra)),

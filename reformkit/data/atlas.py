@@ -12,7 +12,7 @@ import shapely
 from ..errors import CacheMissingError, DataError
 from ..paths import cache_dir
 from . import cache
-from .core import EXPECTED
+from .expected import EXPECTED
 
 BORDER_YEARS = (2024, 2019)
 

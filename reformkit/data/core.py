@@ -13,13 +13,9 @@ from .. import geo
 from ..errors import DataError
 from ..params import load_params
 from ..paths import DATA_DIR
+from .expected import EXPECTED
 from .mirror import FILES
 
-# Reference figures the data must reproduce (SSB): counts of units and the national population.
-EXPECTED = {
-    2024: {"kommuner": 357, "fylker": 15, "population": {2024: 5_550_203}},
-    2019: {"kommuner": 422, "fylker": 18, "population": {}},
-}
 SEX_2019 = "total"  # the 2019-border population has both sexes together
 
 

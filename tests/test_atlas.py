@@ -1,0 +1,88 @@
+"""The real Atlas: counts, totals, registers, geometry and the neighbour graph (integration)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+import reformkit as rk
+from reformkit.geo import adjacency_lists
+
+
+def test_2024_counts_and_national_total(atlas):
+    assert len(atlas.kommuner) == 357
+    assert atlas.fylker["fylkesnummer"].nunique() == 15
+    assert atlas.years == list(range(2005, 2027))
+    total_2024 = atlas.population.loc[atlas.population.year == 2024, "population"].sum()
+    assert total_2024 == 5_550_203
+
+
+def test_every_kommune_has_geometry_register_and_population(atlas):
+    k = atlas.kommuner
+    assert k.geometry.notna().all() and not k.geometry.is_empty.any()
+    assert k["fylkesnavn"].notna().all() and k["administrasjonssenter"].notna().all()
+    assert k["ba_region"].notna().all()
+    per_kommune = atlas.population[atlas.population.year == 2024].groupby("kommunenummer").population.sum()
+    assert set(per_kommune.index) == set(k.index) and (per_kommune > 0).all()
+
+
+def test_kommune_numbers_are_four_character_strings(atlas, atlas2019):
+    for a in (atlas, atlas2019):
+        assert all(isinstance(c, str) and len(c) == 4 and c.isdigit() for c in a.kommuner.index)
+        assert a.population["kommunenummer"].str.len().eq(4).all()
+
+
+def test_names_keep_sami_forms_and_short_norwegian_name(atlas):
+    row = atlas.kommuner.loc["5540"]
+    assert "Kåfjord" in row["kommunenavn"] and "Gáivuotna" in row["kommunenavn"]
+    assert row["kommunenavn_kort"] == "Kåfjord"
+
+
+def test_2019_atlas(atlas2019):
+    assert len(atlas2019.kommuner) == 422
+    assert atlas2019.fylker["fylkesnummer"].nunique() == 18
+    assert atlas2019.years == list(range(2005, 2020))
+    assert set(atlas2019.population["sex"].unique()) == {"total"}
+    # Names come from SSB's code table, not the truncated names of the 2019 polygon file.
+    assert atlas2019.kommuner.loc["0542", "kommunenavn"] == "Nord-Aurdal"
+
+
+def _components(atlas) -> tuple[int, np.ndarray]:
+    idx = {c: i for i, c in enumerate(atlas.kommuner.index)}
+    e = atlas.neighbours
+    n = len(idx)
+    adj = coo_matrix((np.ones(len(e)), ([idx[a] for a in e.a], [idx[b] for b in e.b])), shape=(n, n))
+    return connected_components(adj, directed=False)
+
+
+@pytest.mark.parametrize("fixture", ["atlas", "atlas2019"])
+def test_neighbour_graph_connects_every_kommune(fixture, request):
+    atlas = request.getfixturevalue(fixture)
+    ncomp, _ = _components(atlas)
+    assert ncomp == 1
+    nb = adjacency_lists(atlas.neighbours, atlas.codes)
+    isolated = [c for c, v in nb.items() if not v]
+    assert isolated == []
+
+
+def test_islands_link_to_nearest_neighbours(atlas):
+    nb = adjacency_lists(atlas.neighbours, atlas.codes)
+    name = dict(zip(atlas.kommuner.kommunenavn_kort, atlas.kommuner.index))
+    expect = {"Røst": "Værøy", "Værøy": "Moskenes", "Træna": "Lurøy", "Utsira": "Karmøy", "Kvitsøy": "Stavanger"}
+    for island, neighbour in expect.items():
+        assert name[neighbour] in nb[name[island]], island
+    edges = atlas.neighbours
+    assert set(edges.kind) <= {"land", "sea", "joined"}
+    assert (edges.a < edges.b).all() and not edges.duplicated(["a", "b"]).any()
+    # Sea links are bounded by the rule (5 km) unless they were needed to join the graph.
+    assert edges.loc[edges.kind == "sea", "gap_km"].max() <= 5.0
+
+
+def test_load_is_memoised(atlas):
+    assert rk.load_atlas(2024) is rk.load_atlas(2024)
+
+
+def test_unknown_border_year_is_a_user_error():
+    with pytest.raises(rk.DataError, match="border year"):
+        rk.load_atlas(borders=2020)
