@@ -21,6 +21,7 @@ examples:
   reformkit evaluate data/scenarios/reform-2020.yaml --json -
   reformkit project --horizon 2050 --out projection.csv
   reformkit propose --area 15 --centres 4 -o mr-4.yaml
+  reformkit propose --area 15 --sweep 8 -o sweep-15.csv
   reformkit render data/scenarios/*.yaml --out reports/ --jobs 2
 """
 
@@ -43,7 +44,9 @@ def cmd_data_import(args: argparse.Namespace) -> int:
 
 def cmd_data_fetch(args: argparse.Namespace) -> int:
     from .data.fetch import fetch_all
-    fetch_all(progress=not args.quiet, only=args.only)
+    result = fetch_all(progress=not args.quiet, only=args.only, mirror=getattr(args, "mirror", None))
+    for note in result.get("notes", []):
+        print(f"Merk: {note}", file=sys.stderr)
     return _print_status(None, as_json=False)
 
 
@@ -81,19 +84,85 @@ def _print_status(root, as_json: bool) -> int:
 
 # ---- model commands (each filled by its module) --------------------------------------------------------------
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    raise ReformkitError("`reformkit evaluate` is not available in this version")
+    from .evaluate import evaluate, summary_text
+    from .scenario import load_scenario
+    sc = load_scenario(args.scenario)
+    from .data import load_atlas
+    res = evaluate(sc, load_atlas(sc.borders))
+    if args.json != "-":  # with --json - stdout carries only the document
+        sys.stdout.write(summary_text(res))
+    if args.json:
+        _emit_json(res.to_dict(), args.json)
+    return 0
 
 
 def cmd_project(args: argparse.Namespace) -> int:
-    raise ReformkitError("`reformkit project` is not available in this version")
+    from ._io import atomic_path
+    from .data import load_atlas
+    from .population import project
+    atlas = load_atlas(borders=args.borders)
+    proj = project(atlas, horizon=args.horizon, alternative=args.alternative)
+    totals = proj.groupby("year", sort=True)["population"].sum()
+    if args.by_age:
+        out = proj.assign(population=proj["population"].round(2))
+    else:
+        out = (proj.groupby(["kommunenummer", "year"], sort=True)["population"].sum().round(1).reset_index())
+        out.insert(1, "kommunenavn", out["kommunenummer"].map(atlas.kommuner["kommunenavn"]))
+    with atomic_path(args.out, suffix=".csv") as tmp:
+        out.to_csv(tmp, index=False)
+    y0, y1 = int(totals.index[0]), int(totals.index[-1])
+    print(f"Framskrevet folkemengde ({args.alternative}, {args.borders}-grenser) for {atlas.kommuner.shape[0]} "
+          f"kommuner {y0}–{y1}: {nb_int(totals.iloc[0])} i {y0}, {nb_int(totals.iloc[-1])} i {y1}. "
+          f"Skrev {nb_int(len(out))} rader til {args.out}.")
+    return 0
 
 
 def cmd_propose(args: argparse.Namespace) -> int:
-    raise ReformkitError("`reformkit propose` is not available in this version")
+    from . import load_atlas, propose
+    if (args.centres is None) == (args.sweep is None):
+        raise ReformkitError("give either --centres K (one proposal) or --sweep K (k = 1..K)")
+    atlas = load_atlas(borders=args.borders)
+    opts = dict(min_population=args.min_population, max_travel_minutes=args.max_travel_minutes,
+                fixed_centres=args.fixed_centre, time_limit=args.time_limit)
+    travel = None
+    if args.travel_matrix:
+        from .geo import travel_minutes
+        travel = travel_minutes(atlas, matrix_csv=args.travel_matrix)
+    if args.sweep is not None:
+        table = propose.sweep(atlas, args.area, args.sweep, travel=travel, progress=not args.quiet, **opts)
+        from ._io import atomic_path
+        with atomic_path(args.out, suffix=".csv") as tmp:
+            table.to_csv(tmp, index=False)
+        from .propose.output import STATUS_TEXT
+        shown = table.drop(columns=["objective", "centres", "note"]).assign(
+            method=table["method"].map({"exact": "eksakt", "heuristic": "heuristikk"}).fillna(""),
+            status=table["status"].map(STATUS_TEXT)).rename(columns=propose.SWEEP_LABELS)
+        print(shown.astype(object).where(shown.notna(), "–").to_string(index=False))
+        print(f"Skrev {args.out}")
+        return 0
+    prop = propose.propose(atlas, args.area, args.centres, travel=travel, **opts)
+    prop.write(args.out, atlas)
+    print(prop.summary())
+    print(f"Skrev scenariet {args.out}")
+    return 0
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    raise ReformkitError("`reformkit render` is not available in this version")
+    """Render reports; every failure is listed and makes the exit status 1, but never stops the others."""
+    from .report import render_batch
+    if args.jobs < 1:
+        raise ReformkitError(f"--jobs {args.jobs}: must be at least 1")
+    result = render_batch(args.scenarios, args.out, jobs=args.jobs)
+    for o in result.outcomes:
+        if o.ok:
+            print(f"  ok    {o.task.out}  ({nb_int(o.bytes / 1024)} kB, {o.seconds:.1f} s)")
+        else:
+            print(f"  FEIL  {o.task.label}: {o.error}", file=sys.stderr)
+    print(f"Indeks: {result.index}")
+    if result.failures:
+        print(f"reformkit: {len(result.failures)} av {len(result.outcomes)} rapporter feilet", file=sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
@@ -118,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_data_import)
     d = dsub.add_parser("fetch", help="download the datasets from SSB and Kartverket/Geonorge (needs internet)")
     d.add_argument("--only", nargs="+", metavar="DATASET", help="fetch only these datasets")
+    d.add_argument("--mirror", metavar="DIR", help="offline mirror for the parts with no online source "
+                                                   "(2019 polygons, BA-regions); default: the current cache")
     d.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     d.set_defaults(func=cmd_data_fetch)
     d = dsub.add_parser("status", help="what is cached: counts, years, sources")
@@ -139,12 +210,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     po = sub.add_parser("propose", help="propose tyngdepunkter and kommuneblokker for a fylke (exact p-median)")
     po.add_argument("--area", required=True, nargs="+", help="fylkesnummer, e.g. 15")
-    po.add_argument("--centres", required=True, type=int, help="number of tyngdepunkter (blocks)")
+    po.add_argument("--centres", type=int, default=None, help="number of tyngdepunkter (blocks)")
+    po.add_argument("--sweep", type=int, default=None, metavar="K",
+                    help="instead of one proposal, solve k = 1..K and write the table as CSV to -o")
     po.add_argument("--min-population", type=int, default=None, help="minimum block population")
     po.add_argument("--max-travel-minutes", type=float, default=None, help="maximum travel time to the centre")
     po.add_argument("--fixed-centre", nargs="+", default=[], metavar="KOMMUNE", help="kommuner that must be centres")
-    po.add_argument("--time-limit", type=float, default=30.0, help="solver time limit in seconds (default 30)")
-    po.add_argument("-o", "--out", required=True, help="scenario YAML to write")
+    po.add_argument("--time-limit", type=float, default=None,
+                    help="solver time limit in seconds per k (default in data/params/propose.yaml: 30)")
+    po.add_argument("--travel-matrix", metavar="CSV", default=None,
+                    help="real travel times (kommunenummer_from, kommunenummer_to, minutes) instead of the model")
+    po.add_argument("--borders", type=int, default=2024, choices=[2024, 2019], help="border year (default 2024)")
+    po.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    po.add_argument("-o", "--out", required=True, help="scenario YAML to write (CSV with --sweep)")
     po.set_defaults(func=cmd_propose)
 
     r = sub.add_parser("render", help="render scenario reports (HTML) with papermill + nbconvert")

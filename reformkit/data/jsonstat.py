@@ -41,12 +41,36 @@ def _category_codes(name: str, dim: Mapping) -> list[str]:
         return [str(next(iter(labels)))]
     if isinstance(index, Mapping):
         codes = [None] * len(index)
-        for code, pos in index.items():
-            codes[int(pos)] = str(code)
+        try:
+            for code, pos in index.items():
+                codes[int(pos)] = str(code)
+        except (IndexError, TypeError, ValueError):
+            codes = [None]
         if any(c is None for c in codes):
             raise DataError(f"JSON-stat dimension {name!r}: category positions are not 0..{len(index) - 1}")
         return codes
     return [str(c) for c in index]
+
+
+def jsonstat_dimensions(doc: Mapping) -> dict[str, dict[str, str]]:
+    """Every dimension of a JSON-stat2 dataset (or PxWebApi v2 metadata) as ``{id: {code: label}}``, in order.
+
+    PxWebApi v2 answers ``/tables/<id>/metadata?outputFormat=json-stat2`` with a dataset without ``value``;
+    this reads its dimensions so a request can be planned (codes, cell counts) before fetching data.
+    """
+    try:
+        ids = [str(i) for i in doc["id"]]
+        dims = doc["dimension"]
+    except (KeyError, TypeError) as exc:
+        raise DataError(f"JSON-stat: not a dataset (missing {exc})") from None
+    out = {}
+    for name in ids:
+        if name not in dims:
+            raise DataError(f"JSON-stat: dimension {name!r} listed in 'id' but not described")
+        codes = _category_codes(name, dims[name])
+        lab = (dims[name].get("category") or {}).get("label") or {}
+        out[name] = {c: str(lab.get(c, c)) for c in codes}
+    return out
 
 
 def jsonstat_to_frame(doc: Mapping, labels: bool = False, value_name: str = "value") -> pd.DataFrame:

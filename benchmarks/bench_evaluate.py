@@ -1,0 +1,80 @@
+"""Benchmark: evaluating edited Møre og Romsdal scenarios (the workbench's inner loop).
+
+Prints the median time of ``rk.evaluate`` on scenarios edited with ``moved`` (data and projection memoised on
+the Atlas, as in the workbench), as a ratio to a plain pandas groupby over the same population rows
+(27 kommuner × 2024–2040 × age × sex, summed per kommune and year). Also shows the one-off first evaluation
+and the part of the time spent in the economy module. Run: ``.venv/bin/python benchmarks/bench_evaluate.py``.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import reformkit as rk  # noqa: E402
+
+N = 30
+
+
+def median_ms(fn, n: int = N) -> float:
+    times = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        fn(i)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    atlas = rk.load_atlas(2024)
+    sc = rk.load_scenario(ROOT / "data" / "scenarios" / "more-og-romsdal-4.yaml", atlas=atlas)
+    t0 = time.perf_counter()
+    rk.evaluate(sc, atlas)
+    first_ms = (time.perf_counter() - t0) * 1000
+
+    names = [b.name for b in sc.blocks]
+    edits = []
+    for i, b in enumerate(sc.blocks):
+        for code in b.members:
+            if code != b.centre:
+                edits.append(sc.moved(code, to_block=names[(i + 1) % len(names)], track="merge"))
+    evaluate_ms = median_ms(lambda i: rk.evaluate(edits[i % len(edits)], atlas))
+
+    compute = sys.modules["reformkit.evaluate.compute"]
+    economy = getattr(compute, "block_economy", None)
+    spent = [0.0]
+    if economy is not None:
+        def timed(*args, **kwargs):
+            t = time.perf_counter()
+            try:
+                return economy(*args, **kwargs)
+            finally:
+                spent[0] += time.perf_counter() - t
+        compute.block_economy = timed
+        for i in range(N):
+            rk.evaluate(edits[i % len(edits)], atlas)
+        compute.block_economy = economy
+    economy_ms = spent[0] / N * 1000
+
+    from reformkit.population import population_series
+    rows = population_series(atlas, sc.base_year, sc.horizon, alternative=sc.projection)
+    rows = rows[rows["kommunenummer"].isin(atlas.in_fylke(sc.area))]
+    groupby_ms = median_ms(lambda i: rows.groupby(["kommunenummer", "year"], observed=True)["population"].sum())
+
+    print(f"Møre og Romsdal, 4 blocks, {len(edits)} edited scenarios, years {sc.base_year}–{sc.horizon}, "
+          f"{len(rows):,} population rows")
+    print(f"first evaluate (fills the memo: projection, travel times)  {first_ms:9.1f} ms")
+    print(f"median evaluate of an edited scenario                      {evaluate_ms:9.1f} ms")
+    print(f"  of which economy (reformkit.economy, mean)                {economy_ms:9.1f} ms")
+    print(f"  without economy                                           {evaluate_ms - economy_ms:9.1f} ms")
+    print(f"plain pandas groupby over the same rows (median)           {groupby_ms:9.1f} ms")
+    print(f"ratio evaluate / groupby                                    {evaluate_ms / groupby_ms:9.1f}")
+    print(f"ratio evaluate without economy / groupby                    {(evaluate_ms - economy_ms) / groupby_ms:9.1f}")
+
+
+if __name__ == "__main__":
+    main()

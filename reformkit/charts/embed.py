@@ -1,0 +1,105 @@
+"""Showing charts: Norwegian number locale, the offline report renderer and the inlined Vega bundle.
+
+Live (JupyterLab) the charts render natively. In reports, :func:`setup` with ``offline=True`` switches
+altair to a renderer that writes each chart as a ``<div>`` plus a small inline script calling ``vegaEmbed``
+with a deterministic element id (``rk-chart-1``, ``rk-chart-2``, ...), so the same inputs give the same
+HTML bytes. The Vega/Vega-Lite/vega-embed JavaScript itself is inlined once per report page by
+:mod:`reformkit.report` (:func:`vega_bundle`), so reports open with no network.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import altair as alt
+
+from .._io import write_text_atomic
+from ..paths import cache_dir
+
+#: d3-format locale for Norwegian bokmål: comma as decimal mark, no-break space between thousands.
+FORMAT_LOCALE: dict[str, Any] = {
+    "decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"],
+}
+#: d3-time-format locale (month and day names appear in no chart today, but keeps tooltips Norwegian).
+TIME_FORMAT_LOCALE: dict[str, Any] = {
+    "dateTime": "%A %e. %B %Y kl. %X", "date": "%d.%m.%Y", "time": "%H:%M:%S", "periods": ["", ""],
+    "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
+    "shortDays": ["søn", "man", "tir", "ons", "tor", "fre", "lør"],
+    "months": ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+               "oktober", "november", "desember"],
+    "shortMonths": ["jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des"],
+}
+EMBED_OPTIONS: dict[str, Any] = {
+    "actions": False,             # the action menu links to the online Vega editor
+    "renderer": "svg",
+    "formatLocale": FORMAT_LOCALE,
+    "timeFormatLocale": TIME_FORMAT_LOCALE,
+}
+RENDERER = "reformkit-offline"
+CHART_CLASS = "rk-chart"
+
+_counter = {"n": 0}
+
+
+def _dumps(obj: Any) -> str:
+    """Deterministic JSON that is safe inside a ``<script>`` element."""
+    text = json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def embed_html(spec: dict, element_id: str) -> str:
+    """HTML for one chart: a div and an inline script that draws ``spec`` into it with ``vegaEmbed``.
+
+    Errors are reported on the browser console (the browser test looks there).
+    """
+    return (f'<div class="{CHART_CLASS}" id="{element_id}"></div>\n'
+            f'<script>(function(){{var spec={_dumps(spec)};var opt={_dumps(EMBED_OPTIONS)};'
+            f'vegaEmbed("#{element_id}",spec,opt).catch(function(e){{console.error("reformkit chart "'
+            f'+{_dumps(element_id)}+": "+e);}});}})();</script>')
+
+
+def _offline_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
+    _counter["n"] += 1
+    return {"text/html": embed_html(spec, f"rk-chart-{_counter['n']}")}
+
+
+alt.renderers.register(RENDERER, _offline_renderer)
+
+
+def setup(offline: bool = False) -> None:
+    """Configure altair for reformkit charts; call once at the top of a notebook.
+
+    ``offline=False`` (live use) keeps altair's own renderer with the Norwegian number locale.
+    ``offline=True`` (batch reports) renders charts as self-contained HTML (see the module docstring) and
+    restarts the chart id counter so every report numbers its charts from 1.
+    """
+    alt.data_transformers.disable_max_rows()
+    if offline:
+        _counter["n"] = 0
+        alt.renderers.enable(RENDERER)
+    else:
+        alt.renderers.enable("default")
+        alt.renderers.set_embed_options(formatLocale=FORMAT_LOCALE, timeFormatLocale=TIME_FORMAT_LOCALE)
+
+
+def vl_version() -> str:
+    """The Vega-Lite version altair writes specs for, as vl-convert names it (e.g. ``"v6.4"``)."""
+    major, minor = alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]
+    return f"v{major}.{minor}"
+
+
+def vega_bundle() -> str:
+    """JavaScript defining ``window.vegaEmbed`` (with Vega and Vega-Lite), for one inline ``<script>``.
+
+    Built by vl-convert (takes seconds) and kept in the data cache under ``assets/``, keyed on the
+    vl-convert and Vega-Lite versions. Wrapped in a function so its top-level names stay private.
+    """
+    import vl_convert as vlc
+
+    path = cache_dir() / "assets" / f"vega-embed-{vlc.__version__}-{vl_version()}.js"
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    code = vlc.javascript_bundle(vl_version=vl_version())
+    text = "(function(){\n" + code.replace("</script", "<\\/script") + "\n})();\n"
+    write_text_atomic(path, text)
+    return text

@@ -1,0 +1,127 @@
+"""Demographic expenditure need ("dans med demografien"): the age criteria of the cost key × persons.
+
+The state's cost key values each person by age group at a national unit amount (enhetsbeløp). Summing
+unit amount × persons per group gives the part of a kommune's expenditure need that demography drives; its
+change from the base year, in the fixed kroner of the key's year, is the demographic cost pressure. The
+service split follows domain.md: barnehage ← 0–5, grunnskole ← 6–15, pleie og omsorg ← 67+, other ← 16–66.
+A kommune whose unit costs are above the national average meets more pressure than these figures show.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError
+from .params import EconomyParams, load_economy_params
+
+AGE_LABELS = ("0-1", "2-5", "6-15", "16-22", "23-66", "67-79", "80-89", "90+")
+SERVICES = ("barnehage", "grunnskole", "pleie_omsorg", "other")
+SERVICE_LABELS_NB = {"barnehage": "Barnehage (0–5 år)", "grunnskole": "Grunnskole (6–15 år)",
+                     "pleie_omsorg": "Pleie og omsorg (67+ år)", "other": "Andre tjenester (16–66 år)",
+                     "total": "Sum alderskriterier"}
+
+
+def _as_age_table(pop: pd.DataFrame) -> pd.DataFrame:
+    """Accept the wide age-group table (index unit, year) or a long population table (age column)."""
+    if "age" in pop.columns:
+        from ..population import age_group_table
+        return age_group_table(pop)
+    table = pop
+    if not isinstance(table.index, pd.MultiIndex):
+        unit = next((c for c in ("unit", "kommunenummer") if c in table.columns), None)
+        if unit is None or "year" not in table.columns:
+            raise DataError("age-group table: expected an index (unit, year) or columns unit/kommunenummer and year")
+        table = table.set_index([unit, "year"])
+    missing = [g for g in AGE_LABELS if g not in table.columns]
+    if missing:
+        raise DataError(f"age-group table: missing age group column(s) {', '.join(missing)}")
+    return table
+
+
+def expenditure_need(pop: pd.DataFrame, params: EconomyParams | None = None,
+                     base_year: int | None = None) -> pd.DataFrame:
+    """Expenditure need from the age criteria per unit and year, split on services, with change from base year.
+
+    ``pop``: the age-group table of :func:`reformkit.population.age_group_table` (index (unit, year), columns
+    the 8 groups [+ total]) or a long population table. Returns a DataFrame with columns unit, year,
+    population, the services (kr), ``total`` (kr), ``per_inhabitant`` (kr), and ``change_<service>`` /
+    ``change_total`` (kr, relative to ``base_year``; default the first year) and ``change_per_inhabitant``.
+
+    >>> t = pd.DataFrame({g: [100.0, 110.0] for g in AGE_LABELS},
+    ...                  index=pd.MultiIndex.from_tuples([("9901", 2024), ("9901", 2025)], names=["unit", "year"]))
+    >>> int(expenditure_need(t)["change_total"].iloc[1])
+    8405800
+    """
+    params = params or load_economy_params()
+    table = _as_age_table(pop)
+    units_name = table.index.names[0] or "unit"
+    column = {g: i for i, g in enumerate(AGE_LABELS)}
+    # (groups × services) matrix of unit amounts: need per service = persons @ matrix
+    matrix = np.zeros((len(AGE_LABELS), len(SERVICES)))
+    for j, service in enumerate(SERVICES):
+        for g in params.get(f"service_split.{service}"):
+            matrix[column[g], j] = float(params.get(f"cost_key.age.{g}.unit_amount"))
+    persons = table[list(AGE_LABELS)].to_numpy(dtype=np.float64)
+    need = persons @ matrix
+    units = table.index.get_level_values(0).astype(str).to_numpy(dtype=object)
+    years = table.index.get_level_values(1).to_numpy().astype(np.int64)
+    order = np.lexsort((years, units))
+    units, years, persons, need = units[order], years[order], persons[order], need[order]
+    population = persons.sum(axis=1)
+    total = need.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_inh = np.where(population > 0, total / population, np.nan)
+    base = int(base_year if base_year is not None else years.min())
+    if base not in set(years.tolist()):
+        raise DataError(f"expenditure need: base year {base} is not in the population table "
+                        f"({years.min()}–{years.max()})")
+    codes, uniques = pd.factorize(units)
+    base_row = np.full(len(uniques), -1, dtype=np.int64)
+    is_base = years == base
+    base_row[codes[is_base]] = np.flatnonzero(is_base)
+    ref = base_row[codes]
+    has_base = ref >= 0
+    ref = np.where(has_base, ref, 0)
+    out = {"unit": pd.array(units, dtype="string"), "year": years, "population": population}
+    for j, service in enumerate(SERVICES):
+        out[service] = need[:, j]
+    out["total"] = total
+    out["per_inhabitant"] = per_inh
+    for name, arr in [*((s, need[:, j]) for j, s in enumerate(SERVICES)), ("total", total),
+                      ("per_inhabitant", per_inh)]:
+        out[f"change_{name}"] = np.where(has_base, arr - arr[ref], np.nan)
+    return pd.DataFrame(out)
+
+
+def aggregate_need(need: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
+    """Sum an :func:`expenditure_need` table of kommuner into larger units (``groups``: kommune -> unit).
+
+    Kroner and persons add up; per-inhabitant figures are recomputed from the sums.
+    """
+    sub = need[need["unit"].isin(groups)].copy()
+    sub["unit"] = sub["unit"].map(groups)
+    cols = ["population", *SERVICES, "total"] + [f"change_{c}" for c in (*SERVICES, "total")]
+    agg = sub.groupby(["unit", "year"], sort=True)[cols].sum().reset_index()
+    agg["per_inhabitant"] = agg["total"] / agg["population"].where(agg["population"] > 0)
+    base = agg.groupby("unit")["year"].transform("min")
+    first = agg[agg["year"] == base].set_index("unit")["per_inhabitant"]
+    agg["change_per_inhabitant"] = agg["per_inhabitant"] - agg["unit"].map(first)
+    return agg
+
+
+def demography_dance(need: pd.DataFrame, unit: str, base_year: int, year: int) -> pd.DataFrame:
+    """The "dans med demografien" table for one unit: need per service in ``base_year`` and ``year``, change
+    in kr and per inhabitant, with a total row. Columns: tjeneste, <base_year>, <year>, endring, endring_pct.
+    """
+    rows = need[(need["unit"] == unit) & need["year"].isin([base_year, year])].set_index("year")
+    if base_year not in rows.index or year not in rows.index:
+        raise DataError(f"expenditure need: unit {unit!r} lacks year {base_year} or {year}")
+    out = []
+    for col in (*SERVICES, "total"):
+        a, b = float(rows.at[base_year, col]), float(rows.at[year, col])
+        out.append({"tjeneste": SERVICE_LABELS_NB[col], str(base_year): a, str(year): b, "endring": b - a,
+                    "endring_pct": (b - a) / a * 100 if a else float("nan")})
+    pa, pb = float(rows.at[base_year, "per_inhabitant"]), float(rows.at[year, "per_inhabitant"])
+    out.append({"tjeneste": "Per innbygger", str(base_year): pa, str(year): pb, "endring": pb - pa,
+                "endring_pct": (pb - pa) / pa * 100 if pa else float("nan")})
+    return pd.DataFrame(out)

@@ -1,0 +1,228 @@
+"""What a merger does to the money: the national instruments of the 2014–2020 reform, year by year.
+
+All amounts are kr per year in the fixed kroner of their parameter year (basis 2023, Nord-Norge 2022,
+regionsenter 2021; no price adjustment between them), signed as the effect on the new kommune's economy:
+losses negative, grants and savings positive, so ``net`` is the plain sum of the components.
+
+Year 1 is the first year of the new kommune. Functions take numbers and an :class:`EconomyParams` and return
+numbers or DataFrames; nothing here reads files except through the parameters.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..fmt import nb_int
+from .params import EconomyParams
+
+COMPONENTS = ("lost_basis", "lost_regional", "inndelingstilskudd", "regionsenter", "one_off", "admin_savings")
+
+
+def inndelingstilskudd_factor(year_index: int, full_years: int = 15, phase_down_years: int = 5) -> float:
+    """Share of the full inndelingstilskudd paid in year ``year_index`` (1 = first year of the new kommune).
+
+    Full for ``full_years``; then reduced by 1/``phase_down_years`` a year, so it reaches 0 in year
+    ``full_years + phase_down_years`` and stays 0 after (domain.md: equal steps).
+
+    >>> [inndelingstilskudd_factor(y) for y in (1, 15, 16, 17, 18, 19, 20, 21)]
+    [1.0, 1.0, 0.8, 0.6, 0.4, 0.2, 0.0, 0.0]
+    """
+    if year_index < 1:
+        return 0.0
+    if year_index <= full_years:
+        return 1.0
+    if phase_down_years <= 0:
+        return 0.0
+    k = year_index - full_years
+    return max(0.0, round(1.0 - k / phase_down_years, 12))
+
+
+def engangstilskudd(n_kommuner: int, params: EconomyParams) -> float:
+    """One-off grant for the costs of merging ``n_kommuner`` (0 for fewer than two).
+
+    2 kommuner and 3 kommuner are KMD's data points; beyond three the parameter
+    ``engangstilskudd.per_kommune_beyond_three`` extends the 2→3 step linearly (an assumption).
+    """
+    if n_kommuner < 2:
+        return 0.0
+    if n_kommuner == 2:
+        amount = params.get("engangstilskudd.two_kommuner")
+    else:
+        amount = params.get("engangstilskudd.three_kommuner") + (n_kommuner - 3) * params.get(
+            "engangstilskudd.per_kommune_beyond_three")
+    return float(max(amount, params.get("engangstilskudd.base")))
+
+
+def reformstotte(inhabitants: float, params: EconomyParams) -> float:
+    """Reform support by the new kommune's inhabitants (bands of ``reformstotte.bands``).
+
+    >>> from reformkit.economy.params import load_economy_params
+    >>> p = load_economy_params()
+    >>> [reformstotte(n, p) / 1e6 for n in (14999, 15000, 29999, 30000, 49999, 50000)]
+    [5.0, 20.0, 20.0, 25.0, 25.0, 30.0]
+    """
+    bands = sorted((float(lo), float(amount)) for lo, amount in params.get("reformstotte.bands"))
+    amount = 0.0
+    for lo, value in bands:
+        if inhabitants >= lo:
+            amount = value
+    return amount
+
+
+def lost_basis(n_kommuner: int, params: EconomyParams) -> float:
+    """Basistilskudd lost by merging ``n_kommuner``: (n − 1) basis amounts (a positive number of kr)."""
+    return max(0, n_kommuner - 1) * float(params.get("cost_key.basis.unit_amount"))
+
+
+def regionsenter(inhabitants: float, n_kommuner: int, params: EconomyParams) -> float:
+    """Regionsentertilskudd of a merged kommune (0 below the threshold or when nothing was merged)."""
+    if n_kommuner < 2 or inhabitants < params.get("regionsenter.threshold_inhabitants"):
+        return 0.0
+    return float(params.get("regionsenter.per_kommune") + params.get("regionsenter.per_inhabitant") * inhabitants)
+
+
+def admin_savings(year_index: int, n_kommuner: int, params: EconomyParams) -> float:
+    """Administrative savings in year ``year_index`` from C(N) = F + v·N.
+
+    Merging n kommuner removes (n − 1) fixed parts F; the variable part v·N stays with the same inhabitants.
+    A share ``realisation_share`` of that is realised, built up linearly over ``phase_in_years``.
+    """
+    if n_kommuner < 2 or year_index < 1:
+        return 0.0
+    potential = (n_kommuner - 1) * float(params.get("admin_savings.fixed_cost_per_kommune"))
+    phase = params.get("admin_savings.phase_in_years")
+    ramp = 1.0 if not phase else min(1.0, year_index / float(phase))
+    return potential * float(params.get("admin_savings.realisation_share")) * ramp
+
+
+@dataclass
+class RegionalLoss:
+    """Regional grants lost in a merger: the computed amount (kr a year) and what could not be computed."""
+
+    amount: float = 0.0
+    items: dict[str, float] = field(default_factory=dict)
+    not_computed: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def regional_loss(member_population: dict[str, float], member_zone: dict[str, str | None],
+                  params: EconomyParams) -> RegionalLoss:
+    """Net loss of regional grants when the members (kommune -> inhabitants) merge.
+
+    * småkommunetilskudd: members under the threshold lose it when the merged kommune is at or above it
+      (if all stay below, the new kommune keeps one). The amount per kommune is not in the data: unless given,
+      it is reported as not computed.
+    * Nord-Norge-tilskudd is per inhabitant by zone: a merger inside one zone loses nothing. Across zones the
+      new rate is not known: not computed.
+    * distriktstilskudd: per-kommune amounts are not in the data: not computed unless given (then (n − 1)
+      amounts, a rough bound).
+    """
+    out = RegionalLoss()
+    n = len(member_population)
+    if n < 2:
+        return out
+    merged = sum(member_population.values())
+    threshold = params.get("smakommunetilskudd.threshold_inhabitants")
+    small = [k for k, p in member_population.items() if p < threshold]
+    losing = len(small) if merged >= threshold else max(0, len(small) - 1)
+    if losing:
+        amount = params.get("smakommunetilskudd.amount_per_kommune")
+        if amount is None:
+            out.not_computed.append(
+                f"Småkommunetilskudd: {losing} kommune(r) under {nb_int(threshold)} innbyggere mister tilskuddet, "
+                "men satsen per kommune finnes ikke i dataene (ikke beregnet)")
+        else:
+            out.items["smakommunetilskudd"] = losing * float(amount)
+    zones = {member_zone.get(k) for k in member_population}
+    if len(zones) > 1:
+        out.not_computed.append("Nord-Norge-tilskudd: kommunene ligger i ulike soner; satsen for den nye kommunen "
+                                "er ikke kjent (ikke beregnet)")
+    else:
+        zone = next(iter(zones))
+        out.items["nord_norge"] = 0.0
+        if zone is not None:
+            out.notes.append("Nord-Norge-tilskudd gis per innbygger i samme sone: sammenslåingen endrer det ikke")
+            if zone == "troms":
+                out.notes.append("Troms: om kommunene er i tiltakssonen eller ikke, står ikke i dataene; "
+                                 "tapet er 0 bare om alle er i samme sone")
+    district = params.get("distriktstilskudd.amount_per_kommune")
+    if district is None:
+        out.not_computed.append("Distriktstilskudd: beløp per kommune finnes ikke i dataene (ikke beregnet)")
+    else:
+        out.items["distriktstilskudd"] = (n - 1) * float(district)
+    out.amount = float(sum(out.items.values()))
+    return out
+
+
+def merger_schedule(n_kommuner: int, population_by_year: dict[int, float], start_year: int,
+                    params: EconomyParams, regional: RegionalLoss | None = None,
+                    base_population: float | None = None) -> pd.DataFrame:
+    """Year-by-year merger economics of one new kommune.
+
+    ``population_by_year``: the merged kommune's inhabitants by calendar year (years after the last one given
+    keep its value). ``base_population``: inhabitants when the merger is decided (reform support band);
+    default the first year given. Returns a DataFrame indexed by calendar year with columns year_index,
+    population and :data:`COMPONENTS` plus ``net`` (kr, signed as effect on the economy).
+    """
+    years = int(params.get("merger.analysis_years"))
+    full = int(params.get("inndelingstilskudd.full_years"))
+    phase = int(params.get("inndelingstilskudd.phase_down_years"))
+    one_off_year = int(params.get("merger.one_off_in_year"))
+    regional = regional or RegionalLoss()
+    known = sorted(population_by_year)
+    if base_population is None:
+        base_population = float(population_by_year[known[0]])
+    basis_loss = lost_basis(n_kommuner, params)
+    # IT = Σ basis_old − basis_new + max(0, Σ regional_old − regional_new)
+    it_full = basis_loss + max(0.0, regional.amount)
+    one_off = engangstilskudd(n_kommuner, params) + (reformstotte(base_population, params) if n_kommuner >= 2 else 0.0)
+    merged = n_kommuner >= 2
+    full_savings = admin_savings(10 ** 6, n_kommuner, params)   # the fully phased-in level
+    ramp_years = params.get("admin_savings.phase_in_years")
+    centre = (params.get("regionsenter.threshold_inhabitants"), params.get("regionsenter.per_kommune"),
+              params.get("regionsenter.per_inhabitant"))
+    rows = []
+    for i in range(1, years + 1):
+        year = start_year + i - 1
+        pop_year = next((y for y in reversed(known) if y <= year), known[0])
+        pop = float(population_by_year[pop_year])
+        row = {
+            "year": year, "year_index": i, "population": pop,
+            "lost_basis": -basis_loss if merged else 0.0,
+            "lost_regional": -regional.amount if merged else 0.0,
+            "inndelingstilskudd": it_full * inndelingstilskudd_factor(i, full, phase) if merged else 0.0,
+            "regionsenter": float(centre[1] + centre[2] * pop) if merged and pop >= centre[0] else 0.0,
+            "one_off": one_off if i == one_off_year else 0.0,
+            "admin_savings": full_savings * (min(1.0, i / float(ramp_years)) if ramp_years else 1.0),
+        }
+        row["net"] = sum(row[c] for c in COMPONENTS)
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("year")
+
+
+def present_value(amounts: pd.Series, base_year: int, rate: float) -> float:
+    """Σ amount_y / (1 + rate)^(y − base_year) over the calendar years of ``amounts``' index.
+
+    >>> present_value(pd.Series([100.0, 100.0], index=[2025, 2026]), 2024, 0.0)
+    200.0
+    """
+    return float(sum(v / (1.0 + rate) ** (int(y) - base_year) for y, v in amounts.items()))
+
+
+def cooperation_savings(n_cooperating: int, years: list[int], start_year: int,
+                        params: EconomyParams) -> pd.Series | None:
+    """Savings of the cooperation track: kommuner × services × saving per service, phased in like the
+    administrative savings. None when the per-service saving or the number of services is not given.
+    """
+    per_service = params.get("cooperation.saving_per_service_per_kommune")
+    services = params.get("cooperation.services_in_cooperation")
+    if per_service is None or services is None:
+        return None
+    phase = params.get("admin_savings.phase_in_years")
+    full = n_cooperating * float(services) * float(per_service)
+    vals = {}
+    for y in years:
+        i = y - start_year + 1
+        vals[y] = 0.0 if i < 1 else full * (1.0 if not phase else min(1.0, i / float(phase)))
+    return pd.Series(vals, dtype=float)

@@ -1,0 +1,76 @@
+"""Population per kommune, year and cost-key age group for base_year..horizon, memoised on the Atlas.
+
+Observed years come from the Atlas; years after the last observed one from the projection engine
+(:func:`reformkit.population.population_series`). Evaluating an edited scenario reuses this array, so moving
+a kommune between blocks never reloads or re-projects anything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..population import AGE_GROUPS, age_group_table
+
+#: columns of every population table of a result: the eight cost-key groups, then the total
+COLUMNS: list[str] = [*AGE_GROUPS, "total"]
+
+
+@dataclass(frozen=True)
+class KommuneSeries:
+    """``values[k, y, c]``: population of kommune ``codes[k]`` in ``years[y]`` for column ``COLUMNS[c]``."""
+
+    codes: pd.Index
+    years: list[int]
+    values: np.ndarray
+    observed_years: list[int]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def projected_years(self) -> list[int]:
+        """Years that come from the projection engine."""
+        return [y for y in self.years if y not in set(self.observed_years)]
+
+
+def _projection_function():
+    try:
+        from ..population import population_series
+    except ImportError:
+        return None
+    return population_series
+
+
+def _compute(atlas, base_year: int, horizon: int, projection: str) -> KommuneSeries:
+    last_observed = atlas.years[-1]
+    warnings: list[str] = []
+    if horizon <= last_observed:
+        pop = atlas.population[atlas.population["year"].between(base_year, horizon)]
+    else:
+        series = _projection_function()
+        if series is None:
+            pop = atlas.population[atlas.population["year"] >= base_year]
+            warnings.append(f"Befolkningsframskrivingen er ikke tilgjengelig i denne versjonen; resultatene "
+                            f"gjelder bare observerte år {base_year}–{last_observed}, ikke til {horizon}.")
+        else:
+            pop = series(atlas, base_year, horizon, alternative=projection)
+    table = age_group_table(pop)
+    codes = pd.Index(atlas.codes, name="kommunenummer")
+    years = sorted(int(y) for y in table.index.get_level_values("year").unique())
+    full = pd.MultiIndex.from_product([codes, years], names=["kommunenummer", "year"])
+    values = table.reindex(full, fill_value=0)[COLUMNS].to_numpy(dtype=np.float64)
+    values = values.reshape(len(codes), len(years), len(COLUMNS))
+    values.setflags(write=False)
+    observed = [y for y in years if y <= last_observed]
+    return KommuneSeries(codes, years, values, observed, tuple(warnings))
+
+
+def kommune_series(atlas, base_year: int, horizon: int, projection: str = "main") -> KommuneSeries:
+    """Population of every kommune by year and age group, base_year..horizon (memoised on the Atlas).
+
+    >>> s = kommune_series(atlas, 2024, 2040)          # doctest: +SKIP
+    >>> s.values.shape                                 # doctest: +SKIP
+    (357, 17, 9)
+    """
+    key = repr(("evaluate.kommune_series", int(base_year), int(horizon), str(projection)))
+    return atlas.cached(key, lambda: _compute(atlas, int(base_year), int(horizon), str(projection)))

@@ -1,0 +1,79 @@
+"""A readable Norwegian summary of a ScenarioResult for the terminal (``reformkit evaluate``)."""
+from __future__ import annotations
+
+import math
+
+from ..fmt import nb_float, nb_int, nb_pct
+from .result import ScenarioResult
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _minutes(value) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0f} min"
+
+
+def _change(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return ("+" if value > 0 else "") + nb_float(value, 1) + " %"
+
+
+def _flags(row, thresholds: list[int], base: int, last: int) -> str:
+    out = []
+    for n in thresholds:
+        when = [str(y) for y, key in ((base, "base"), (last, "horizon")) if row[f"under_{n}_{key}"]]
+        if when:
+            out.append(f"<{nb_int(n)} ({', '.join(when)})")
+    return "; ".join(out) or "ok"
+
+
+def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
+    """Blocks, the new kommuner and warnings as aligned text tables (Norwegian)."""
+    sc = res.scenario
+    base, last = res.years[0], res.years[-1]
+    projected = res.projected_years
+    lines = [sc.name,
+             f"{sc.borders}-grenser · basisår {base} · horisont {last}"
+             + (f" · framskriving «{sc.projection}» for {projected[0]}–{projected[-1]}" if projected else
+                " · bare observerte tall"),
+             f"Kommuner før: {res.kommuner_before} · etter: {res.kommuner_after}", "", "Blokker"]
+    header = ["Blokk", "Senter", "Kommuner", "Slås sammen", f"Innb. {base}", f"Innb. {last}", "Endring",
+              f"Regionkommune {last}", f"Alderbæreevne {base}→{last}", f"80+ {last}", "Maks reisetid", "Kriterier"]
+    rows = []
+    for name, b in res.blocks.iterrows():
+        rows.append([name, b["centre_name"], str(b["n_kommuner"]), str(b["n_merge"]), nb_int(b["population_base"]),
+                     nb_int(b["population_horizon"]), _change(b["change_pct"]),
+                     nb_int(b["regionkommune_population_horizon"]),
+                     f"{nb_float(b['old_age_support_ratio_base'], 2)} → {nb_float(b['old_age_support_ratio_horizon'], 2)}",
+                     nb_pct(b["share_80_plus_horizon"]), _minutes(b["max_travel_minutes_to_centre"]),
+                     _flags(b, res.thresholds, base, last)])
+    lines += _table(header, rows, right={2, 3, 4, 5, 6, 7, 8, 9, 10})
+
+    units = res.units[res.units["kind"] != "outside"]
+    outside = res.units[res.units["kind"] == "outside"]
+    lines += ["", "Kommuner etter reformen (regionkommuner og samarbeidskommuner)"]
+    header = ["Enhet", "Type", "Blokk", "Kommuner", f"Innb. {base}", f"Innb. {last}", "Endring",
+              f"Alderbæreevne {last}", "Maks reisetid", "Kriterier"]
+    rows = [[u["name"], u["kind_label"], u["block"] or "", str(u["n_kommuner"]), nb_int(u["population_base"]),
+             nb_int(u["population_horizon"]), _change(u["change_pct"]), nb_float(u["old_age_support_ratio_horizon"], 2),
+             _minutes(u["max_travel_minutes_to_centre"]), _flags(u, res.thresholds, base, last)]
+            for _, u in units.head(max_units).iterrows()]
+    lines += _table(header, rows, right={3, 4, 5, 6, 7, 8})
+    if len(units) > max_units:
+        lines.append(f"… og {len(units) - max_units} til (se --json)")
+    if len(outside):
+        lines.append(f"Utenfor blokkene: {len(outside)} kommuner med {nb_int(outside['population_base'].sum())} "
+                     f"innbyggere i {base}.")
+    lines += ["", f"Kriterier: under {' / '.join(nb_int(n) for n in res.thresholds)} innbyggere i {base} eller "
+                  f"{last} (ekspertutvalget 2014, data/params/criteria.yaml)."]
+    if res.warnings:
+        lines += ["", "Advarsler:", *(f"  - {w}" for w in res.warnings)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,150 @@
+"""Economy and cooperation sections of a scenario report (from ``ScenarioResult.economy``).
+
+A block whose economy is empty, or a figure the economy module marks as not computed, is shown as
+"ikke beregnet" with the reason; nothing is filled in.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..fmt import nb_float, nb_int
+from .common import NOT_COMPUTED, join_nb
+
+SERVICE_NB = {"barnehage": "Barnehage", "grunnskole": "Grunnskole", "pleie_omsorg": "Pleie og omsorg",
+              "other": "Andre tjenester", "total": "Sum"}
+
+
+def mill(v) -> str:
+    """Kroner as ``"12,3 mill. kr"``; None/NaN -> ``"–"``."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return f"{nb_float(float(v) / 1e6, 1)} mill. kr"
+
+
+def has_economy(res, block: str) -> bool:
+    """True when the economy module filled this block."""
+    return bool(res.economy.get(block))
+
+
+def waterfall(res, block: str) -> pd.DataFrame | None:
+    """Present-value waterfall table (step, amount, kind) of a block's merger, or None when not available."""
+    econ = res.economy.get(block) or {}
+    if not econ.get("merger"):
+        return None
+    try:
+        from ..economy import waterfall_table
+    except ImportError:
+        return None
+    t = waterfall_table(econ)
+    return t if len(t) else None
+
+
+def economy_overview(res) -> tuple[str, pd.DataFrame | None]:
+    """A sentence and a table of the main economy figures per block (or the not-computed note)."""
+    base, last = res.years[0], res.years[-1]
+    if not any(res.economy.get(b) for b in res.blocks.index):
+        return f"Økonomi: {NOT_COMPUTED} for dette scenarioet.", None
+    rows = []
+    for name in res.blocks.index:
+        e = res.economy.get(name) or {}
+        change = (e.get("expenditure_need_change") or {}).get(str(last))
+        first_year = sorted(e.get("merger", {}))[:1]
+        rows.append({
+            "Blokk": name,
+            "Kommuner i regionkommunen": nb_int(e.get("regionkommune_kommuner")) if e else NOT_COMPUTED,
+            "Netto nåverdi, sammenslåing": mill(e.get("present_value")) if e.get("merger") else (
+                "ingen sammenslåing" if e else NOT_COMPUTED),
+            "Netto første år": mill(e["merger"][first_year[0]]["net"]) if first_year else "–",
+            f"Endring utgiftsbehov {base}–{last}": mill(change) if change is not None else NOT_COMPUTED,
+        })
+    text = (f"Tabellen viser de økonomiske virkningene som er beregnet per blokk: netto nåverdi av "
+            f"sammenslåingens tilskudd, tap og innsparinger (diskontert til {base}), og endringen i beregnet "
+            f"utgiftsbehov etter alderskriteriene fra {base} til {last} (demografisk kostnadspress).")
+    return text, pd.DataFrame(rows)
+
+
+def block_economy_md(res, block: str) -> str:
+    """Markdown for one block: merger result, demographic pressure, what is not computed, notes."""
+    e = res.economy.get(block) or {}
+    if not e:
+        return f"**Økonomi for {block}: {NOT_COMPUTED}.**"
+    base, last = res.years[0], res.years[-1]
+    parts = []
+    if e.get("merger"):
+        years = sorted(e["merger"])
+        net = [e["merger"][y]["net"] for y in years]
+        negative = [y for y, v in zip(years, net) if v < 0]
+        parts.append(f"Sammenslåing av {nb_int(e.get('regionkommune_kommuner'))} kommuner: netto nåverdi "
+                     f"{mill(e.get('present_value'))} over {len(years)} år ({years[0]}–{years[-1]}). "
+                     + (f"Fra {negative[0]} blir den årlige nettoeffekten negativ ({mill(e['merger'][negative[0]]['net'])} "
+                        f"det året), når inndelingstilskuddet trappes ned." if negative else
+                        "Den årlige nettoeffekten er positiv i hele perioden."))
+    else:
+        parts.append("Ingen sammenslåing i blokken (bare én kommune på sammenslåingssporet).")
+    need = e.get("expenditure_need") or {}
+    if str(base) in need and str(last) in need:
+        a, b = need[str(base)], need[str(last)]
+        changes = [(SERVICE_NB.get(k, k), b[k] - a[k]) for k in ("barnehage", "grunnskole", "pleie_omsorg", "other")
+                   if k in a and k in b]
+        txt = ", ".join(f"{label.lower()} {'+' if d > 0 else ''}{mill(d)}" for label, d in changes)
+        parts.append(f"Demografisk kostnadspress {base}–{last} (utgiftsbehov etter alderskriteriene, hele blokken): "
+                     f"{'+' if b['total'] - a['total'] > 0 else ''}{mill(b['total'] - a['total'])} ({txt}).")
+    for item in e.get("not_computed", []):
+        parts.append(f"- {item}" if NOT_COMPUTED in item.lower() else f"- Ikke beregnet: {item}")
+    for note in e.get("notes", []):
+        parts.append(f"- {note}")
+    return "\n\n".join(p for p in parts if not p.startswith("- ")) + (
+        "\n\n" + "\n".join(p for p in parts if p.startswith("- ")) if any(p.startswith("- ") for p in parts) else "")
+
+
+def cooperation_md(res, block: str) -> str:
+    """Markdown for one block's cooperation track: members and what is (not) computed."""
+    b = res.blocks.loc[block]
+    coop = list(b["cooperating"])
+    if not coop:
+        return f"**{block}**: ingen kommuner på samarbeidssporet."
+    names = [str(res.kommuner.at[c, "kommunenavn_kort"]) for c in coop]
+    e = (res.economy.get(block) or {}).get("cooperation")
+    if not e:
+        status = f"Økonomien i samarbeidet er {NOT_COMPUTED}."
+    else:
+        reason = e.get("reason")
+        status = f"Økonomi i samarbeidet: {e.get('status', NOT_COMPUTED)}" + (f". {reason}" if reason else ".")
+        if e.get("saving_per_year") is not None:
+            status += f" Beregnet innsparing: {mill(e['saving_per_year'])} per år."
+    return (f"**{block}**: {join_nb(names)} ({len(names)} kommuner) blir i forpliktende samarbeid med "
+            f"{b['centre_name']}. {status}")
+
+
+def cooperation_forms() -> pd.DataFrame | None:
+    """The legal forms of inter-municipal cooperation (reformkit.cooperation), or None when unavailable."""
+    try:
+        from ..cooperation import FORMS
+    except ImportError:
+        return None
+    return pd.DataFrame([{"Samarbeidsform": f.name, "Hjemmel": f.legal_basis, "Bindingsgrad": f.binding,
+                          "Styring": f.steering} for f in FORMS if f.in_force])
+
+
+def legitimacy_md() -> str:
+    """The legitimacy checklist as Markdown questions for the councils ("" when unavailable)."""
+    try:
+        from ..cooperation import LEGITIMACY_CHECKLIST, PITFALLS
+    except ImportError:
+        return ""
+    heads = {"input": "Forankring (input)", "throughput": "Åpenhet og ansvar (throughput)",
+             "output": "Resultater (output)"}
+    lines = ["Sjekkliste for et legitimt forpliktende samarbeid (KS FoU, styring av interkommunale nettverk):"]
+    for key, qs in LEGITIMACY_CHECKLIST.items():
+        lines.append(f"\n*{heads.get(key, key)}*\n")
+        lines += [f"- {q}" for q in qs]
+    lines.append("\n*Fallgruver*\n")
+    lines += [f"- {name}: {q}" for name, q in PITFALLS.values()]
+    return "\n".join(lines)
+
+
+def has_amount(values) -> bool:
+    """True when a sequence of amounts holds at least one number."""
+    return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values)

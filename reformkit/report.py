@@ -1,0 +1,352 @@
+"""Batch reports: papermill executes the parameterised notebooks, nbconvert writes offline HTML, an index links them.
+
+Pipeline per report (:func:`render_notebook`):
+
+1. papermill runs ``notebooks/<name>.ipynb`` with the injected parameters (always ``offline=True``) in the
+   ``python3`` kernel, which jupyter_client starts with ``sys.executable`` (the interpreter running
+   reformkit, e.g. ``.venv/bin/python``), so CI needs no registered kernelspec.
+2. The executed notebook is normalised (cell ids, execution counts, papermill timings) so the same inputs
+   give the same bytes.
+3. nbconvert's ``lab`` template, stripped of every CDN script (require.js, MathJax, mermaid, widgets),
+   writes HTML with code hidden; the Vega/Vega-Lite/vega-embed bundle is inlined once in ``<head>``.
+   The one line that changes between runs carries the marker :data:`GENERATED_MARKER`.
+4. The file is written atomically.
+
+:func:`render_batch` validates every scenario first (a broken file fails alone, with no report), renders
+the valid ones plus a county overview per fylke and a comparison (several scenarios), in parallel with
+``jobs`` worker processes, and writes ``index.html``.
+"""
+from __future__ import annotations
+
+import html
+import re
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from . import charts  # first: its import guard keeps jsonschema from compiling an unused grammar (~2.7 s)
+from ._io import write_text_atomic
+from .errors import ReformkitError
+from .paths import PROJECT_ROOT
+
+NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+KERNEL_NAME = "python3"
+#: ipykernel warns on stderr that local TCP is unencrypted; only its errors belong in the CLI output.
+KERNEL_ARGS = ["--IPKernelApp.log_level=40"]
+GENERATED_MARKER = "<!-- reformkit:generated -->"
+SCENARIO_NOTEBOOK = "scenario_report.ipynb"
+COUNTY_NOTEBOOK = "county_overview.ipynb"
+COMPARE_NOTEBOOK = "compare_scenarios.ipynb"
+COMPARE_FILE = "sammenligning.html"
+
+_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}
+<script>{{ resources.reformkit_js }}</script>
+{%- endblock html_head_js -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block extra_css %}
+<style type="text/css">
+main { max-width: 1100px; margin: 0 auto; }
+.rk-chart { margin: 0.5em 0 1.2em 0; }
+table.rk-table { border-collapse: collapse; margin: 0.5em 0 1em 0; }
+.jp-RenderedHTMLCommon table.rk-table th, .jp-RenderedHTMLCommon table.rk-table td {
+  padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }
+.jp-RenderedHTMLCommon table.rk-table th.num, .jp-RenderedHTMLCommon table.rk-table td.num {
+  text-align: right; white-space: nowrap; }
+.rk-note { background: #fff6e0; border-left: 4px solid #e0a800; padding: 6px 10px; margin: 0.5em 0; }
+p.rk-generated { color: #777; font-size: 85%; margin: 2em 0 1em 0; }
+</style>
+{% endblock extra_css %}
+{% block body_footer %}
+{{ resources.reformkit_generated }}
+</main>
+</body>
+{% endblock body_footer %}
+"""
+
+
+@dataclass
+class Task:
+    """One report to render: the notebook, its parameters, the HTML file and a label for messages."""
+    kind: str                      # "scenario", "county" or "compare"
+    label: str
+    notebook: str
+    parameters: dict[str, Any]
+    out: Path
+    title: str = ""
+
+
+@dataclass
+class Outcome:
+    """What became of one task: ``error`` is None on success."""
+    task: Task
+    seconds: float = 0.0
+    error: str | None = None
+    bytes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchResult:
+    """All outcomes of :func:`render_batch`, failures included (``index`` is the index page path)."""
+    outcomes: list[Outcome] = field(default_factory=list)
+    index: Path | None = None
+
+    @property
+    def failures(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+
+# ---- one notebook -----------------------------------------------------------------------------------------
+def generated_line(when: datetime | None = None) -> str:
+    """The single line that differs between two renders of the same inputs (marked for tests and diffs)."""
+    when = when or datetime.now(timezone.utc)
+    from . import __version__
+    return (f'<p class="rk-generated">Generert {when:%Y-%m-%d %H:%M} UTC med reformkit {__version__}.</p>'
+            f"{GENERATED_MARKER}")
+
+
+def normalise_notebook(nb) -> None:
+    """Remove what differs between two executions of the same inputs (in place).
+
+    Cell ids (papermill's injected cell gets a random one), execution counts, papermill's start/end times
+    and durations, and kernel timing metadata.
+    """
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+        meta = cell.get("metadata", {})
+        meta.pop("papermill", None)
+        meta.pop("execution", None)
+        if cell.get("cell_type") == "code":
+            cell["execution_count"] = None
+            for out in cell.get("outputs", []):
+                if "execution_count" in out:
+                    out["execution_count"] = None
+    nb.metadata.pop("papermill", None)
+
+
+def _exporter():
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"reformkit.html.j2": _TEMPLATE})],
+                        template_file="reformkit.html.j2", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def _clean_html(text: str) -> str:
+    # the lab template's anchor links and Jupyter's own class names are harmless; trailing spaces are not stable
+    return re.sub(r"[ \t]+\n", "\n", text)
+
+
+def render_notebook(notebook: str | Path, parameters: dict[str, Any], out: str | Path, *, title: str = "",
+                    kernel_name: str = KERNEL_NAME, generated: str | None = None) -> Path:
+    """Execute ``notebook`` with ``parameters`` and write the code-free, offline HTML report to ``out``.
+
+    Raises :class:`ReformkitError` naming the notebook and the error of the failing cell.
+    """
+    import nbformat
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook = Path(notebook)
+    if not notebook.is_absolute() and not notebook.exists():
+        notebook = NOTEBOOK_DIR / notebook  # a bare name means one of the project's report notebooks
+    params = {**parameters, "offline": True}
+    try:
+        nb = pm.execute_notebook(str(notebook), None, parameters=params, kernel_name=kernel_name,
+                                 progress_bar=False, cwd=str(PROJECT_ROOT), log_output=False,
+                                 extra_arguments=KERNEL_ARGS)
+    except PapermillExecutionError as exc:
+        raise ReformkitError(f"{notebook.name}: {exc.ename}: {_first_line(exc.evalue)}") from None
+    nb = nbformat.from_dict(nb)
+    normalise_notebook(nb)
+    if title:
+        nb.metadata["title"] = title
+    resources = {"reformkit_js": charts.vega_bundle(), "reformkit_generated": generated or generated_line(),
+                 "metadata": {"name": title or notebook.stem}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return _publish(out, _clean_html(body))
+
+
+def _publish(out: str | Path, text: str) -> Path:
+    """Write atomically and make the file world-readable (the temporary file is created 0600)."""
+    path = write_text_atomic(out, text)
+    path.chmod(0o644)
+    return path
+
+
+def _first_line(text: str) -> str:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(text)).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def run_task(task: Task) -> Outcome:
+    """Render one task, catching its error (worker-process entry point)."""
+    t0 = time.perf_counter()
+    try:
+        path = render_notebook(task.notebook, task.parameters, task.out, title=task.title)
+        return Outcome(task, time.perf_counter() - t0, None, path.stat().st_size)
+    except ReformkitError as exc:
+        return Outcome(task, time.perf_counter() - t0, exc.message)
+    except Exception as exc:  # a bug must not stop the batch; report it with its type
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return Outcome(task, time.perf_counter() - t0, f"uventet feil: {last}")
+
+
+# ---- a batch ------------------------------------------------------------------------------------------------
+def _slug(text: str) -> str:
+    text = text.lower()
+    for a, b in (("æ", "ae"), ("ø", "o"), ("å", "a"), ("á", "a"), ("č", "c"), ("š", "s"), ("ŋ", "n"), ("đ", "d")):
+        text = text.replace(a, b)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "rapport"
+
+
+def plan(scenarios: Sequence[str | Path], out_dir: str | Path, *, county: bool = True,
+         compare: bool = True) -> tuple[list[Task], list[Outcome]]:
+    """Validate the scenario files and plan the reports: returns (tasks, failures of invalid files).
+
+    A file that does not load (YAML, unknown kommune, ...) becomes a failed :class:`Outcome` carrying every
+    problem, and gets no report. Valid scenarios get a report each; each fylke in their ``area`` gets a
+    county overview; two or more valid scenarios also get a comparison.
+    """
+    from .scenario import load_scenario
+
+    out_dir = Path(out_dir)
+    tasks: list[Task] = []
+    failures: list[Outcome] = []
+    fylker: dict[tuple[str, int], None] = {}
+    valid: list[Path] = []
+    used: set[str] = set()
+    for raw in scenarios:
+        path = Path(raw)
+        stem = _slug(path.stem)
+        name = stem if stem not in used else f"{stem}-{len(used)}"
+        used.add(name)
+        task = Task("scenario", str(path), SCENARIO_NOTEBOOK, {"scenario_path": str(path.resolve())},
+                    out_dir / f"{name}.html")
+        try:
+            sc = load_scenario(path)
+        except ReformkitError as exc:
+            problems = [p for p in exc.problems if p != exc.message]
+            failures.append(Outcome(task, 0.0, "; ".join([exc.message] + problems)))
+            continue
+        except OSError as exc:
+            failures.append(Outcome(task, 0.0, f"{path}: kan ikke leses ({exc.strerror or exc})"))
+            continue
+        task.title = sc.name
+        tasks.append(task)
+        valid.append(path.resolve())
+        for f in (sc.area or []):
+            fylker[(str(f), int(sc.borders))] = None
+    if county:
+        for f, borders in fylker:
+            tasks.append(Task("county", f"fylke {f}", COUNTY_NOTEBOOK, {"fylkesnummer": f, "borders": borders},
+                              out_dir / f"fylke-{f}.html", title=f"Fylkesoversikt {f}"))
+    if compare and len(valid) >= 2:
+        tasks.append(Task("compare", "sammenligning", COMPARE_NOTEBOOK,
+                          {"scenario_paths": [str(p) for p in valid]}, out_dir / COMPARE_FILE,
+                          title="Sammenligning av scenarioer"))
+    return tasks, failures
+
+
+def render_batch(scenarios: Sequence[str | Path], out_dir: str | Path = "reports", *, jobs: int = 1,
+                 county: bool = True, compare: bool = True, progress: bool = True) -> BatchResult:
+    """Render scenario reports, county overviews, the comparison and ``index.html`` into ``out_dir``.
+
+    One failing report never stops the others; inspect ``result.failures``.
+
+    >>> res = render_batch(["data/scenarios/more-og-romsdal-4.yaml"], "reports", jobs=2)  # doctest: +SKIP
+    >>> [o.task.out.name for o in res.outcomes if o.ok]                                      # doctest: +SKIP
+    """
+    from tqdm import tqdm
+
+    out_dir = Path(out_dir)
+    tasks, failures = plan(scenarios, out_dir, county=county, compare=compare)
+    outcomes: list[Outcome] = list(failures)
+    bar = tqdm(total=len(tasks), desc="Rapporter", unit="rapport", disable=not progress, leave=True)
+    try:
+        if jobs <= 1 or len(tasks) <= 1:
+            for task in tasks:
+                bar.set_postfix_str(task.out.name)
+                outcomes.append(run_task(task))
+                bar.update()
+        else:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+                futures = {pool.submit(run_task, t): t for t in tasks}
+                for fut in as_completed(futures):
+                    try:
+                        o = fut.result()
+                    except Exception as exc:  # a worker process died (killed, out of memory): report, go on
+                        o = Outcome(futures[fut], 0.0, f"arbeidsprosessen stoppet: {type(exc).__name__}: {exc}")
+                    bar.set_postfix_str(o.task.out.name)
+                    outcomes.append(o)
+                    bar.update()
+    finally:
+        bar.close()
+    result = BatchResult(outcomes=_ordered(outcomes, tasks, failures))
+    for o in result.failures:  # a failed scenario must not leave an earlier run's report behind
+        o.task.out.unlink(missing_ok=True)
+    result.index = write_index(out_dir, result.outcomes)
+    return result
+
+
+def _ordered(outcomes: list[Outcome], tasks: list[Task], failures: list[Outcome]) -> list[Outcome]:
+    """Outcomes in plan order (invalid files first), independent of which worker finished first."""
+    by_out = {o.task.out: o for o in outcomes if o not in failures}
+    return list(failures) + [by_out[t.out] for t in tasks if t.out in by_out]
+
+
+def write_index(out_dir: str | Path, outcomes: Iterable[Outcome], generated: str | None = None) -> Path:
+    """Write ``index.html`` linking every rendered report; failed ones are listed with their error."""
+    out_dir = Path(out_dir)
+    outcomes = list(outcomes)
+    sections = {"scenario": "Scenarioer", "compare": "Sammenligning", "county": "Fylkesoversikter"}
+    parts = []
+    for kind, heading in sections.items():
+        items = [o for o in outcomes if o.task.kind == kind]
+        if not items:
+            continue
+        parts.append(f"<h2>{heading}</h2>\n<ul>")
+        for o in items:
+            name = html.escape(o.task.title or o.task.label)
+            if o.ok:
+                parts.append(f'<li><a href="{html.escape(o.task.out.name)}">{name}</a> '
+                             f'<span class="src">({html.escape(Path(o.task.label).name)})</span></li>')
+            else:
+                parts.append(f'<li class="fail"><strong>{name}</strong>: ikke laget. '
+                             f'<span class="err">{html.escape(o.error or "")}</span></li>')
+        parts.append("</ul>")
+    body = "\n".join(parts) if parts else "<p>Ingen rapporter.</p>"
+    text = f"""<!DOCTYPE html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<title>Reformkit – rapporter</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 900px; margin: 2em auto; line-height: 1.5; color: #222; }}
+li.fail {{ color: #a00; }} .err {{ font-family: monospace; font-size: 90%; }} .src {{ color: #777; }}
+p.rk-generated {{ color: #777; font-size: 85%; }}
+</style>
+</head>
+<body>
+<h1>Scenariorapporter</h1>
+{body}
+{generated or generated_line()}
+</body>
+</html>
+"""
+    return _publish(out_dir / "index.html", text)
+
+
+__all__ = ["render_batch", "render_notebook", "plan", "write_index", "run_task", "normalise_notebook",
+           "generated_line", "Task", "Outcome", "BatchResult", "GENERATED_MARKER", "KERNEL_NAME"]

@@ -1,0 +1,319 @@
+"""Validating scenario data: every problem at once, each naming file, line, block and kommune."""
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import ScenarioError
+from .model import DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario, Track
+from .names import kommune_index, normalise
+from .reading import parse_yaml, printable, read_text
+
+TOP_KEYS = ("name", "description", "borders", "base_year", "horizon", "projection", "area", "blocks", "assumptions")
+BLOCK_KEYS = ("name", "centre", "members")
+BORDER_YEARS = (2024, 2019)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+#: used only when reformkit.population is not importable
+_FALLBACK_ALTERNATIVES = ("main", "low", "high", "zero-migration")
+
+
+def projection_alternatives() -> tuple[str, ...]:
+    """The projection alternatives a scenario may name (from the population module when present)."""
+    try:
+        from ..population.projection import ENGINE_ALTERNATIVES, SSB_ALTERNATIVES
+    except ImportError:
+        return _FALLBACK_ALTERNATIVES
+    return tuple(ENGINE_ALTERNATIVES) + tuple(SSB_ALTERNATIVES)
+
+
+# ---- entry points ----------------------------------------------------------------------------------------------
+def parse_text(text: str, atlas=None, *, file: str = "<text>", load: bool = False,
+               source: str | None = None) -> Scenario:
+    """Parse and validate scenario YAML text; ``load=True`` loads the Atlas of the scenario's borders."""
+    data, lines, soft = parse_yaml(text, file)
+    return build(data, atlas=atlas, file=file, lines=lines, source=source, load=load, early=soft)
+
+
+def load_scenario(path: str | Path, atlas=None) -> Scenario:
+    """Read, validate and resolve a scenario file.
+
+    Every problem is reported at once in a :class:`~reformkit.errors.ScenarioError` (one line each, naming
+    file, line, block and kommune). Without ``atlas`` the Atlas of the file's ``borders`` is loaded (memoised).
+
+    >>> sc = load_scenario("data/scenarios/more-og-romsdal-4.yaml")   # doctest: +SKIP
+    >>> sc.blocks[0].centre                                             # doctest: +SKIP
+    '1505'
+    """
+    path = Path(path)
+    return parse_text(read_text(path), atlas=atlas, file=str(path), load=atlas is None, source=str(path))
+
+
+# ---- validation ---------------------------------------------------------------------------------------------------
+class _Problems:
+    def __init__(self, file: str, lines: dict[tuple, int]):
+        self.file, self.lines, self.items = file, lines, []
+
+    def add(self, path: tuple, message: str, *, block: str | None = None, kommune: Any = None) -> None:
+        line = None
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(path[:cut])
+            if line is not None:
+                break
+        where = f"{self.file}:{line}" if line is not None and path else self.file
+        context = (f" block '{block}':" if block is not None else "") + \
+                  (f" kommune '{kommune}':" if kommune is not None else "")
+        self.items.append(printable(f"{where}:{context} {message}"))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            n = len(self.items)
+            raise ScenarioError(f"{self.file}: {n} problem{'s' if n > 1 else ''} in the scenario", self.items)
+
+
+def _suggest(word: Any, options) -> str:
+    hits = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"; did you mean '{hits[0]}'?" if hits else ""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _year(data: Mapping, key: str, default: int, P: _Problems) -> int | None:
+    if key not in data or data[key] is None:
+        return default
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        P.add((key,), f"{key} must be a year such as 2024, got {_kind(value)} {value!r}")
+        return None
+    if not FIRST_YEAR <= value <= LAST_YEAR:
+        P.add((key,), f"{key} {value} is outside {FIRST_YEAR}–{LAST_YEAR}")
+        return None
+    return value
+
+
+def _kommune_key(raw: Any) -> str | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return f"{raw:04d}" if 0 < raw < 10000 else str(raw)
+    return raw if isinstance(raw, str) else None
+
+
+def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source: str | None = None,
+          load: bool = False, early: list[str] | None = None) -> Scenario:
+    """Validate scenario data and build a Scenario; resolve names when an Atlas is given (or ``load``)."""
+    P = _Problems(file, lines or {})
+    P.items.extend(early or [])
+    if not isinstance(data, Mapping):
+        P.add((), f"the top level must be a mapping with keys such as name, borders and blocks, got {_kind(data)}")
+        P.raise_if_any()
+    for key in data:
+        if key not in TOP_KEYS:
+            P.add((str(key),), f"unknown key '{key}'{_suggest(key, TOP_KEYS)}")
+
+    name = data.get("name")
+    if name is None:
+        P.add((), "missing 'name' (the scenario's title)")
+    elif not isinstance(name, str) or not name.strip():
+        P.add(("name",), f"name must be non-empty text, got {_kind(name)} {name!r}")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        P.add(("description",), f"description must be text, got {_kind(description)}")
+        description = ""
+
+    borders = data.get("borders", DEFAULT_BORDERS)
+    if isinstance(borders, bool) or borders not in BORDER_YEARS:
+        P.add(("borders",), f"borders must be one of {', '.join(map(str, BORDER_YEARS))}, got {borders!r}")
+        borders = None
+    base_year = _year(data, "base_year", borders or DEFAULT_BORDERS, P)
+    horizon = _year(data, "horizon", DEFAULT_HORIZON, P)
+    if base_year is not None and horizon is not None and horizon <= base_year:
+        P.add(("horizon",), f"horizon {horizon} must be after base_year {base_year}")
+
+    projection = data.get("projection", DEFAULT_PROJECTION)
+    alternatives = projection_alternatives()
+    if projection is None:
+        projection = DEFAULT_PROJECTION
+    elif not isinstance(projection, str) or projection not in alternatives:
+        P.add(("projection",), f"unknown projection alternative {projection!r}{_suggest(projection, alternatives)} "
+                               f"(known: {', '.join(alternatives)})")
+
+    area = data.get("area")
+    if area is not None:
+        items = area if isinstance(area, list) else [area]
+        cleaned = []
+        for i, f in enumerate(items):
+            if isinstance(f, int) and not isinstance(f, bool) and 0 < f < 100:
+                cleaned.append(f"{f:02d}")
+            elif isinstance(f, str) and f.strip().isdigit() and len(f.strip()) <= 2:
+                cleaned.append(f.strip().zfill(2))
+            else:
+                P.add(("area", i) if isinstance(area, list) else ("area",),
+                      f"area lists fylkesnummer such as \"15\", got {_kind(f)} {f!r}")
+        area = list(dict.fromkeys(cleaned))
+    assumptions = data.get("assumptions") or {}
+    if not isinstance(assumptions, Mapping):
+        P.add(("assumptions",), f"assumptions must be a mapping of parameter overrides, got {_kind(assumptions)}")
+        assumptions = {}
+
+    if atlas is None and load and borders is not None:
+        from ..data import load_atlas
+        atlas = load_atlas(borders)
+    index = kommune_index(atlas) if atlas is not None else None
+    if atlas is not None and borders is not None and atlas.borders != borders:
+        P.add(("borders",), f"the scenario is on {borders} borders but the data given is on {atlas.borders} borders")
+        index = None
+    if atlas is not None and base_year is not None and base_year not in atlas.years:
+        P.add(("base_year",), f"no observed population for base_year {base_year} on {atlas.borders} borders "
+                              f"(observed {atlas.years[0]}–{atlas.years[-1]})")
+    if index is not None and area:
+        known = set(index.fylke.values())
+        for f in area:
+            if f not in known:
+                P.add(("area",), f"no fylke {f} on {atlas.borders} borders{_suggest(f, sorted(known))}")
+
+    blocks = _blocks(data.get("blocks"), P, index, area)
+    if index is not None and area and blocks is not None:
+        placed = {k for b in blocks for k in b.members}
+        for code in sorted(c for c, f in index.fylke.items() if f in area):
+            if code not in placed:
+                P.add(("area",), f"kommune {code} {index.short[code]} of area {', '.join(area)} is in no block "
+                                 f"(every kommune of the area belongs to exactly one block)")
+    P.raise_if_any()
+    names = {k: index.short[k] for b in blocks for k in b.members} if index is not None else {}
+    return Scenario(name=name.strip(), blocks=blocks, description=description, borders=borders,
+                    base_year=base_year, horizon=horizon, projection=projection, area=area,
+                    assumptions=dict(assumptions), names=names, source=source, resolved=index is not None)
+
+
+def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
+    if raw is None:
+        P.add((), "missing 'blocks' (a list of kommuneblokker, each with name, centre and members)")
+        return None
+    if not isinstance(raw, list) or not raw:
+        P.add(("blocks",), f"blocks must be a non-empty list of blocks, got {_kind(raw) if raw != [] else 'an empty list'}")
+        return None
+    blocks: list[Block] = []
+    seen_names: dict[str, str] = {}
+    home: dict[str, str] = {}        # kommune key -> block it was first placed in
+    for i, b in enumerate(raw):
+        at = ("blocks", i)
+        if not isinstance(b, Mapping):
+            P.add(at, f"block {i + 1} must be a mapping with name, centre and members, got {_kind(b)}")
+            continue
+        bname = b.get("name")
+        if not isinstance(bname, str) or not bname.strip():
+            P.add(at + ("name",) if "name" in b else at,
+                  f"block {i + 1} needs a name (text{'; quote names like yes/no/on/off' if isinstance(bname, bool) else ''}), "
+                  f"got {_kind(bname)}")
+            bname = f"#{i + 1}"
+        bname = bname.strip()
+        for key in b:
+            if key not in BLOCK_KEYS:
+                P.add(at + (str(key),), f"unknown key '{key}'{_suggest(key, BLOCK_KEYS)}", block=bname)
+        if normalise(bname) in seen_names:
+            P.add(at + ("name",), f"two blocks are called '{bname}'; block names must differ", block=bname)
+        seen_names[normalise(bname)] = bname
+        if re.fullmatch(r"\d{4}", bname):
+            P.add(at + ("name",), "a block name cannot be a kommunenummer", block=bname)
+
+        members: dict[str, Track] = {}
+        raw_members = b.get("members")
+        if not isinstance(raw_members, Mapping) or not raw_members:
+            P.add(at + ("members",) if "members" in b else at,
+                  "members must be a non-empty mapping of kommune: track (merge or cooperate)", block=bname)
+            raw_members = None
+        given: dict[str, Any] = {}
+        for raw_key, raw_track in (raw_members or {}).items():
+            mat = at + ("members", str(raw_key))
+            key = _kommune_key(raw_key)
+            track = Track.parse(raw_track)
+            if track is None:
+                P.add(mat, f"unknown track {raw_track!r}{_suggest(raw_track, [t.value for t in Track])}; "
+                           f"use merge or cooperate", block=bname, kommune=raw_key)
+            if key is None:
+                P.add(mat, f"expected a kommune name or number, got {_kind(raw_key)}", block=bname, kommune=raw_key)
+                continue
+            code = key
+            if index is not None:
+                res = index.resolve(key, area)
+                if res.code is None:
+                    P.add(mat, res.problem, block=bname, kommune=raw_key)
+                    continue
+                code = res.code
+            ident = code if index is not None else normalise(code)
+            if ident in given:
+                P.add(mat, f"listed twice in this block (as '{given[ident]}' and '{raw_key}')", block=bname,
+                      kommune=raw_key)
+                continue
+            given[ident] = raw_key
+            if ident in home:
+                label = index.describe(code) if index is not None else code
+                P.add(mat, f"{label} is also in block '{home[ident]}'; a kommune belongs to exactly one block",
+                      block=bname, kommune=raw_key)
+                continue
+            home[ident] = bname
+            if track is not None:
+                members[code] = track
+
+        centre = _kommune_key(b.get("centre"))
+        cat = at + ("centre",)
+        if b.get("centre") is None:
+            P.add(at, "no centre; name the tyngdepunkt (a member on track merge)", block=bname)
+        elif centre is None:
+            P.add(cat, f"centre must be a kommune name or number, got {_kind(b.get('centre'))}", block=bname)
+        else:
+            code = centre
+            if index is not None:
+                res = index.resolve(centre, area)
+                code = res.code
+                if code is None:
+                    P.add(cat, f"centre: {res.problem}", block=bname, kommune=centre)
+            if code is not None:
+                match = code if index is not None else next(
+                    (k for k in members if normalise(k) == normalise(code)), None)
+                ident = code if index is not None else normalise(code)
+                if match is None or match not in members:
+                    if ident not in given and raw_members:   # members that failed were reported already
+                        P.add(cat, "the centre is not a member of the block; add it with track merge",
+                              block=bname, kommune=centre)
+                elif members[match] is not Track.MERGE:
+                    P.add(cat, "the centre is on track cooperate; the centre must be on track merge "
+                               "(it forms the regionkommune)", block=bname, kommune=centre)
+                else:
+                    centre = match
+        blocks.append(Block(bname, centre if isinstance(centre, str) else "", members))
+    return blocks
+
+
+def check_structure(sc: Scenario) -> None:
+    """Invariants an edited Scenario must keep (no Atlas needed); raise ScenarioError listing violations."""
+    problems = []
+    seen: dict[str, str] = {}
+    names: set[str] = set()
+    for b in sc.blocks:
+        if normalise(b.name) in names:
+            problems.append(f"two blocks are called '{b.name}'")
+        names.add(normalise(b.name))
+        if not b.members:
+            problems.append(f"block '{b.name}' has no members")
+        if b.members.get(b.centre) is not Track.MERGE:
+            problems.append(f"block '{b.name}': the centre {b.centre} must be a member on track merge")
+        for k in b.members:
+            if k in seen:
+                problems.append(f"kommune {k} is in blocks '{seen[k]}' and '{b.name}'")
+            seen[k] = b.name
+    if not sc.blocks:
+        problems.append("a scenario needs at least one block")
+    if not isinstance(sc.base_year, int) or not isinstance(sc.horizon, int) or sc.horizon <= sc.base_year:
+        problems.append(f"horizon {sc.horizon} must be after base_year {sc.base_year}")
+    if sc.projection not in projection_alternatives():
+        problems.append(f"unknown projection alternative {sc.projection!r}")
+    if problems:
+        raise ScenarioError(printable(f"scenario '{sc.name}': invalid change"), [printable(p) for p in problems])

@@ -1,0 +1,158 @@
+"""The neighbour graph and the travel-time model (reformkit.geo)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reformkit import geo
+from reformkit.errors import DataError, ParameterError
+from reformkit.params import load_params
+from reformkit.testing import synthetic_atlas
+
+MIRROR_BA = Path(__file__).resolve().parents[2] / "shared" / "data" / "kommuner" / "ba-regioner.csv"
+
+
+def test_travel_matrix_is_symmetric_with_zero_diagonal(atlas):
+    t = geo.travel_minutes(atlas)
+    assert t.shape == (357, 357)
+    assert list(t.index) == list(t.columns) == list(atlas.kommuner.index)
+    m = t.to_numpy()
+    assert np.isfinite(m).all()
+    assert np.array_equal(m, m.T)
+    assert (np.diag(m) == 0).all()
+    off = m[~np.eye(len(m), dtype=bool)]
+    assert (off >= geo.travel_params()["access_minutes"]).all()
+    assert geo.travel_minutes(atlas) is t  # memoised on the Atlas
+
+
+def test_travel_time_increases_with_distance():
+    atlas = synthetic_atlas(nx=6, ny=1, years=range(2023, 2025))
+    t = geo.travel_minutes(atlas).to_numpy()
+    row = t[0]
+    assert np.all(np.diff(row) > 0)  # kommune 1 to 2, 3, ... 6 along the strip
+    p = geo.travel_params()
+    # Neighbours 20 km apart: access time + 20 km at the fitted rate.
+    assert row[1] == pytest.approx(p["access_minutes"] + 20 * p["minutes_per_km"])
+
+
+def test_travel_time_bounded_below_by_straight_line_and_rank_correlated(atlas):
+    t = geo.travel_minutes(atlas).to_numpy()
+    d = geo.distance_km(atlas.kommuner).to_numpy()
+    p = geo.travel_params()
+    off = ~np.eye(len(t), dtype=bool)
+    # A route over the neighbour graph is never shorter than the straight line.
+    assert (t[off] >= p["access_minutes"] + p["minutes_per_km"] * d[off] - 1e-6).all()
+    rho = pd.Series(t[off]).rank().corr(pd.Series(d[off]).rank())
+    assert rho > 0.95
+
+
+def test_sea_links_add_the_ferry_penalty():
+    atlas = synthetic_atlas(nx=2, ny=1, years=range(2023, 2025), island=True)
+    t = geo.travel_minutes(atlas)
+    d = geo.distance_km(atlas.kommuner)
+    p = geo.travel_params()
+    edge = atlas.neighbours[atlas.neighbours.kind == "sea"].iloc[0]
+    expected = p["access_minutes"] + p["minutes_per_km"] * d.loc[edge.a, edge.b] + p["ferry_minutes"]
+    assert t.loc[edge.a, edge.b] == pytest.approx(expected)
+
+
+def test_parameter_overrides_change_the_matrix_and_are_validated(atlas):
+    base = geo.travel_minutes(atlas)
+    slow = geo.travel_minutes(atlas, params={"minutes_per_km": 1.0})
+    assert (slow.to_numpy() >= base.to_numpy() - 1e-9).all() and slow.to_numpy().sum() > base.to_numpy().sum()
+    with pytest.raises(ParameterError, match="unknown parameter"):
+        geo.travel_minutes(atlas, params={"speed": 80})
+    with pytest.raises(ParameterError):
+        geo.travel_params({"ferry_minutes": -1})
+
+
+def test_calibration_report(atlas):
+    rep = geo.calibration_report(atlas)
+    assert set(rep) >= {"mae_minutes", "share_within_15_min", "n", "parameters"}
+    assert rep["n"] == 190  # 357 kommuner minus the region centres, minus two regions without a centre
+    assert 0 < rep["mae_minutes"] < 15
+    assert 0.5 < rep["share_within_15_min"] <= 1
+    assert rep["parameters"] == geo.travel_params()
+
+
+def test_stored_parameters_are_the_calibration_result(atlas):
+    fit = geo.calibrate(atlas)
+    stored = load_params("travel")["travel"]
+    for key in geo.TRAVEL_PARAMS:
+        assert stored[key] == pytest.approx(fit[key]), key
+
+
+def test_ba_centres_match_the_register_flags(atlas):
+    if not MIRROR_BA.is_file():
+        pytest.skip("offline mirror not present")
+    raw = pd.read_csv(MIRROR_BA, dtype=str).set_index("kommunenummer")
+    flagged = raw["inkluderingsgrunnlag"].str.startswith(("Senterkommune", "Restkommune"))
+    ours = geo.ba_centre_flags(atlas.kommuner).reindex(raw.index)
+    differ = sorted(raw.index[flagged != ours])
+    # Only the two regions where both members tie and the register names no centre.
+    assert set(raw.loc[differ, "ba_region"]) <= {"Årdal", "Målselv"}
+    assert flagged.sum() == 163
+
+
+# ---- a user-supplied matrix -------------------------------------------------------------------------------------------
+def test_user_matrix_replaces_model_pairs(atlas, tmp_path):
+    f = tmp_path / "times.csv"
+    f.write_text("kommunenummer_from,kommunenummer_to,minutes\n1505,1506,80\n1506,1505,90\n301,3201,25\n")
+    t = geo.travel_minutes(atlas, matrix_csv=f)
+    model = geo.travel_minutes(atlas)
+    assert t.loc["1505", "1506"] == t.loc["1506", "1505"] == 85.0  # both ways given: the mean
+    assert t.loc["0301", "3201"] == t.loc["3201", "0301"] == 25.0  # leading zero restored, one way counts both
+    assert t.loc["1505", "1508"] == model.loc["1505", "1508"]     # not given: the model
+    assert np.array_equal(t.to_numpy(), t.to_numpy().T) and (np.diag(t.to_numpy()) == 0).all()
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("from,to,minutes\n1505,1506,80\n", "missing column(s) kommunenummer_from, kommunenummer_to"),
+    ("kommunenummer_from,kommunenummer_to,minutes\n1505,9999,80\n", "column kommunenummer_to: unknown kommune"),
+    ("kommunenummer_from,kommunenummer_to,minutes\n1505,1506,fast\n", "column minutes: not a number"),
+    ("kommunenummer_from,kommunenummer_to,minutes\nMolde,1506,3\n", "column kommunenummer_from: not a kommune"),
+])
+def test_user_matrix_errors_name_file_and_column(atlas, tmp_path, text, needle):
+    f = tmp_path / "bad.csv"
+    f.write_text(text)
+    with pytest.raises(DataError) as err:
+        geo.travel_minutes(atlas, matrix_csv=f)
+    assert str(f) in str(err.value) and needle in str(err.value)
+
+
+def test_user_matrix_missing_file(atlas, tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        geo.travel_minutes(atlas, matrix_csv=tmp_path / "nope.csv")
+
+
+def test_data_status_prints_the_calibration(capsys):
+    from reformkit.cli import main
+    assert main(["data", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "Reisetidsmodell: gjennomsnittlig avvik" in out
+
+
+# ---- neighbour graph ------------------------------------------------------------------------------------------------
+def test_neighbour_graph_is_connected_and_well_formed(atlas):
+    e = atlas.neighbours
+    assert (e["a"] < e["b"]).all() and not e.duplicated(["a", "b"]).any()
+    assert set(e["kind"]) <= {"land", "sea", "joined"}
+    adj = geo.adjacency_lists(e, list(atlas.kommuner.index))
+    seen, stack = {"0301"}, ["0301"]
+    while stack:
+        for u in adj[stack.pop()]:
+            if u not in seen:
+                seen.add(u)
+                stack.append(u)
+    assert len(seen) == 357
+    assert "1505" in adj["1554"]  # Kristiansund–Averøy
+
+
+def test_travel_model_on_2019_borders(atlas2019):
+    t = geo.travel_minutes(atlas2019)
+    assert t.shape == (422, 422) and np.array_equal(t.to_numpy(), t.to_numpy().T)
+    with pytest.raises(DataError, match="2024 borders"):
+        geo.calibration_report(atlas2019)

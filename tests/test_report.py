@@ -1,0 +1,184 @@
+"""Batch rendering: validation before execution, failures isolated, offline HTML, identical bytes on re-render."""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from reformkit import report
+from reformkit.cli import main
+from reformkit.paths import SCENARIOS_DIR
+
+pytestmark = pytest.mark.integration
+
+GOOD = SCENARIOS_DIR / "more-og-romsdal-2.yaml"
+CDN = re.compile(r"<script[^>]+src=|cdnjs|jsdelivr|unpkg|googleapis|mathjax|require\.js|https?://[^\"' ]+\.m?js\b",
+                 re.IGNORECASE)
+
+
+@pytest.fixture
+def broken(tmp_path) -> Path:
+    """A copy of a real scenario with a misspelt kommune (an error the loader must name)."""
+    text = GOOD.read_text(encoding="utf-8").replace("Sula: merge", "Sulla: merge")
+    path = tmp_path / "odelagt.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def strip_generated(text: str) -> str:
+    lines = text.splitlines()
+    marked = [i for i, line in enumerate(lines) if report.GENERATED_MARKER in line]
+    assert len(marked) == 1, "exactly one marked generation-time line"
+    return "\n".join(line for line in lines if report.GENERATED_MARKER not in line)
+
+
+# ---- fast ------------------------------------------------------------------------------------------------------
+def test_plan_validates_before_executing(broken, tmp_path):
+    tasks, failures = report.plan([GOOD, broken], tmp_path / "out")
+    assert [f.task.label for f in failures] == [str(broken)]
+    assert "odelagt.yaml" in failures[0].error and "Sulla" in failures[0].error
+    kinds = [(t.kind, t.out.name) for t in tasks]
+    assert kinds == [("scenario", "more-og-romsdal-2.html"), ("county", "fylke-15.html")]  # one valid: no comparison
+    assert tasks[0].parameters["scenario_path"] == str(GOOD.resolve())
+
+
+def test_plan_adds_comparison_for_several(tmp_path):
+    files = [GOOD, SCENARIOS_DIR / "more-og-romsdal-4.yaml"]
+    tasks, failures = report.plan(files, tmp_path, county=False)
+    assert not failures
+    assert [t.kind for t in tasks] == ["scenario", "scenario", "compare"]
+    assert tasks[-1].parameters["scenario_paths"] == [str(f.resolve()) for f in files]
+
+
+def test_cli_broken_file_fails_alone_without_report(broken, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / "odelagt.html"
+    stale.write_text("old report")
+    code = main(["render", str(broken), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "odelagt.yaml" in err and "Sulla" in err and "Traceback" not in err
+    assert not stale.exists()                                   # no report for a broken scenario, not even an old one
+    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    index = (out / "index.html").read_text()
+    assert "ikke laget" in index and "Sulla" in index
+
+
+def test_cli_rejects_bad_jobs(capsys):
+    assert main(["render", str(GOOD), "--jobs", "0"]) == 2
+    assert "--jobs" in capsys.readouterr().err
+
+
+def test_normalise_notebook_removes_run_specific_fields():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1")
+    cell.execution_count = 7
+    cell.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "1"}, execution_count=7)]
+    cell.metadata["papermill"] = {"start_time": "2026-01-01T00:00:00", "duration": 0.1}
+    cell.metadata["execution"] = {"iopub.execute_input": "2026"}
+    nb.cells = [cell]
+    nb.metadata["papermill"] = {"start_time": "x"}
+    report.normalise_notebook(nb)
+    assert cell.id == "cell-0" and cell.execution_count is None and cell.outputs[0]["execution_count"] is None
+    assert "papermill" not in cell.metadata and "execution" not in cell.metadata and "papermill" not in nb.metadata
+
+
+def test_html_template_has_no_cdn_and_inlines_vega():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Tittel $x$"), nbformat.v4.new_code_cell("print(1)")]
+    body, _ = report._exporter().from_notebook_node(nb, resources={
+        "reformkit_js": "window.vegaEmbed=function(){};", "reformkit_generated": report.generated_line(),
+        "metadata": {"name": "t"}})
+    assert not CDN.search(body), CDN.search(body)
+    assert "window.vegaEmbed" in body
+    assert "print(1)" not in body                      # code hidden
+    strip_generated(body)
+
+
+def test_index_lists_reports_and_failures(tmp_path):
+    ok = report.Outcome(report.Task("scenario", "a.yaml", "x", {}, tmp_path / "a.html", "Scenario A"), 1.0, None, 10)
+    bad = report.Outcome(report.Task("scenario", "b.yaml", "x", {}, tmp_path / "b.html"), 0.0, "b.yaml: feil <her>")
+    cmp_ = report.Outcome(report.Task("compare", "s", "x", {}, tmp_path / "sammenligning.html", "Sammenligning"), 1.0)
+    path = report.write_index(tmp_path, [ok, bad, cmp_])
+    text = path.read_text()
+    assert '<a href="a.html">Scenario A</a>' in text and '<a href="sammenligning.html">' in text
+    assert "feil &lt;her&gt;" in text and 'href="b.html"' not in text
+    assert oct(path.stat().st_mode & 0o777) == "0o644"
+    strip_generated(text)
+
+
+# ---- slow: real papermill runs ---------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_kernel_is_this_interpreter(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import sys; print(sys.executable)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "k.ipynb"
+    nbformat.write(nb, path)
+    import papermill as pm
+    out = pm.execute_notebook(str(path), None, kernel_name=report.KERNEL_NAME, progress_bar=False,
+                              extra_arguments=report.KERNEL_ARGS)
+    assert out.cells[0].outputs[0]["text"].strip() == sys.executable
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """One good and one broken scenario rendered in one batch (the good one for real)."""
+    root = tmp_path_factory.mktemp("render")
+    bad = root / "odelagt.yaml"
+    bad.write_text(GOOD.read_text(encoding="utf-8").replace("Sula: merge", "Sulla: merge"), encoding="utf-8")
+    out = root / "out"
+    res = report.render_batch([GOOD, bad], out, jobs=1, county=False, compare=False, progress=False)
+    return root, out, res
+
+
+@pytest.mark.slow
+def test_batch_renders_good_and_reports_broken(batch):
+    root, out, res = batch
+    assert [o.ok for o in res.outcomes] == [False, True]
+    assert "Sulla" in res.failures[0].error
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "more-og-romsdal-2.html"]
+    html = (out / "more-og-romsdal-2.html").read_text(encoding="utf-8")
+    assert (out / "more-og-romsdal-2.html").stat().st_size <= 5 * 1024 * 1024
+    assert "Møre og Romsdal – to tyngdepunkter" in html
+    assert not CDN.search(html)
+    assert html.count('class="rk-chart"') >= 6
+    assert "rk.load_scenario" not in html          # code cells hidden
+    assert "Traceback" not in html
+    assert "window.vegaEmbed" in html
+
+
+@pytest.mark.slow
+def test_rerender_gives_identical_bytes_except_generated_line(batch):
+    root, out, _ = batch
+    again = root / "again"
+    res = report.render_batch([GOOD], again, jobs=1, county=False, compare=False, progress=False)
+    assert not res.failures
+    a = (out / "more-og-romsdal-2.html").read_text(encoding="utf-8")
+    b = (again / "more-og-romsdal-2.html").read_text(encoding="utf-8")
+    assert strip_generated(a) == strip_generated(b)
+    assert not list(again.glob(".*"))                # no temporary files left behind
+
+
+@pytest.mark.slow
+def test_failing_notebook_is_reported_and_others_continue(tmp_path, monkeypatch):
+    """A scenario that loads but fails inside the notebook gives an error naming the cell's exception."""
+    bad_nb = tmp_path / "bad.ipynb"
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("scenario_path = ''\noffline = False")
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell("raise ValueError('kaputt ' + scenario_path[-20:])")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, bad_nb)
+    nb.cells[1] = nbformat.v4.new_code_cell("print('ok', scenario_path[-4:])")
+    good_nb = tmp_path / "good.ipynb"
+    nbformat.write(nb, good_nb)
+    bad = report.Task("scenario", "x.yaml", str(bad_nb), {"scenario_path": str(GOOD)}, tmp_path / "x.html")
+    good = report.Task("scenario", "y.yaml", str(good_nb), {"scenario_path": str(GOOD)}, tmp_path / "y.html")
+    outcomes = [report.run_task(t) for t in (bad, good)]
+    assert outcomes[0].error.startswith("bad.ipynb: ValueError: kaputt") and not (tmp_path / "x.html").exists()
+    assert outcomes[1].ok and "ok yaml" in (tmp_path / "y.html").read_text()
