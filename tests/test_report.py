@@ -182,3 +182,20 @@ def test_failing_notebook_is_reported_and_others_continue(tmp_path, monkeypatch)
     outcomes = [report.run_task(t) for t in (bad, good)]
     assert outcomes[0].error.startswith("bad.ipynb: ValueError: kaputt") and not (tmp_path / "x.html").exists()
     assert outcomes[1].ok and "ok yaml" in (tmp_path / "y.html").read_text()
+
+
+def test_notebooks_are_thin_stripped_and_generated():
+    """The committed notebooks equal scripts/make_notebooks.py's output: no outputs, one parameters cell."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_notebooks", report.PROJECT_ROOT / "scripts" / "make_notebooks.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for name, cells in mod.NOTEBOOKS.items():
+        committed = nbformat.read(report.NOTEBOOK_DIR / name, as_version=4)
+        built = mod.build(cells)
+        assert [c.source for c in committed.cells] == [c.source for c in built.cells], f"{name}: run scripts/make_notebooks.py"
+        code = [c for c in committed.cells if c.cell_type == "code"]
+        assert all(not c.outputs and c.execution_count is None for c in code), f"{name}: outputs not stripped"
+        assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+        assert "offline" in next(c.source for c in code if "parameters" in c.metadata.get("tags", []))
+        assert all(len(c.source.splitlines()) <= 12 for c in code), f"{name}: keep logic in the package"

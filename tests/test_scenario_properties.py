@@ -104,3 +104,14 @@ def test_moving_a_kommune_conserves_population(d, data, small_atlas):
     total = lambda r: r.population_by_unit["total"].groupby(level="year").sum()  # noqa: E731
     assert (abs(total(before) - total(after)) < 1e-6).all()
     assert after.kommuner.at[code, "block"] == target
+
+
+@PROFILE
+@given(content=st.one_of(st.binary(max_size=400), st.text(max_size=300).map(lambda t: t.encode("utf-8"))))
+def test_random_files_raise_only_scenario_error(content, small_atlas):
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.yaml"
+        path.write_bytes(content)
+        only_scenario_errors(rk.load_scenario, path, atlas=small_atlas)

@@ -55,6 +55,9 @@ Limits (quote these with the results)
   national trend; in the 2014 -> 2024 back-test the 80+ group is still underestimated by about 4 % nationally.
 * Child–woman ratios mix fertility with migration and death of infants in their first year, and fertility is
   held at its recent level.
+* Where the source data apportioned a split kommune by flat weights (Ålesund/Haram before 2024, Snillfjord
+  and Tysfjord before 2020), the transition across the end of the apportioned years is left out of the base
+  period (:func:`apportioned_breaks`); the apportioned history itself is a flat share, not the real split.
 * The low/high alternatives are simple brackets (scales on migration and fertility), not SSB's assumptions.
 * The back-test (:func:`reformkit.population.backtest`, 2014 -> 2024) measures the errors to expect; errors
   for small kommuner and for narrow age groups are much larger than for totals.
@@ -186,10 +189,38 @@ class Cube:
     years: np.ndarray        # observed years, ascending
     data: np.ndarray         # float64, shape (K, S, 106, T)
     fylke: np.ndarray        # fylke index per kommune (0..F-1)
+    real: np.ndarray         # float64, shape (K, T-1): 1 for a real one-year transition, 0 for a break
 
     def upto(self, year: int) -> np.ndarray:
         """Data for the years up to and including ``year``."""
         return self.data[..., : int(np.searchsorted(self.years, year, side="right"))]
+
+    def real_upto(self, year: int) -> np.ndarray:
+        """The transition mask matching :meth:`upto` (one column fewer)."""
+        return self.real[:, : max(0, int(np.searchsorted(self.years, year, side="right")) - 1)]
+
+
+def apportioned_breaks(atlas, codes: pd.Index, years: np.ndarray) -> np.ndarray:
+    """Transitions that are artefacts of recoding, not cohort change: ``(K, T-1)``, 1 = real, 0 = break.
+
+    Where an old kommune was later split between several (Ålesund/Haram 2024, Snillfjord and Tysfjord 2020),
+    the source data apportions its population to the new kommuner by flat weights (``codes_til_2024`` weight
+    < 1). The stock series of a receiving kommune jumps where the apportioned years end; the ratio across that
+    transition (e.g. Haram 2023 -> 2024: a flat half of Ålesund -> the real Haram) is not a cohort change and
+    is left out of the base period. Ratios within the apportioned years are ratios of a constant share of a
+    real population, so they are kept.
+    """
+    real = np.ones((len(codes), max(len(years) - 1, 0)))
+    table = atlas.tables.get("codes_til_2024") if atlas.borders == 2024 else None
+    if table is None or table.empty or real.shape[1] == 0:
+        return real
+    partial = table[table["weight"].astype(float) < 1.0]
+    for code, yrs in partial.groupby("kommunenummer_2024")["year"]:
+        k = codes.get_indexer([code])[0]
+        if k >= 0:
+            inside = np.isin(years, yrs.astype(int).to_numpy())
+            real[k, inside[:-1] != inside[1:]] = 0.0
+    return real
 
 
 def population_cube(atlas) -> Cube:
@@ -223,7 +254,8 @@ def population_cube(atlas) -> Cube:
                            minlength=int(np.prod(shape))).reshape(shape)
         data.flags.writeable = False
         fylke = pd.factorize(atlas.kommuner["fylkesnummer"].to_numpy(), sort=True)[0]
-        return Cube(codes=codes, sexes=sexes, years=years, data=data, fylke=fylke)
+        return Cube(codes=codes, sexes=sexes, years=years, data=data, fylke=fylke,
+                    real=apportioned_breaks(atlas, codes, years))
     return atlas.cached("population.cube", build)
 
 
@@ -256,14 +288,18 @@ def _mothers(stock: np.ndarray, sexes: list[str]) -> np.ndarray:
     return part[:, lo:hi + 1].sum(axis=1)
 
 
-def _cohort_sums(window: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Numerators and denominators of the cohort-change ratios summed over a window (K, S, A, T)."""
+def _cohort_sums(window: np.ndarray, real: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators of the cohort-change ratios summed over a window (K, S, A, T).
+
+    ``real`` (K, T-1) weights the transitions; 0 leaves a recoding break out (see :func:`apportioned_breaks`).
+    """
     k, s = window.shape[:2]
+    w = np.ones((k, 1, 1, window.shape[-1] - 1)) if real is None else real[:, None, None, :]
     num = np.zeros((k, s, N_AGES))
     den = np.zeros((k, s, N_AGES))
-    num[:, :, 1:] = window[:, :, 1:, 1:].sum(axis=-1)
-    den[:, :, 1:] = window[:, :, :-1, :-1].sum(axis=-1)
-    den[:, :, MAX_AGE] += window[:, :, MAX_AGE, :-1].sum(axis=-1)   # open top group
+    num[:, :, 1:] = (window[:, :, 1:, 1:] * w).sum(axis=-1)
+    den[:, :, 1:] = (window[:, :, :-1, :-1] * w).sum(axis=-1)
+    den[:, :, MAX_AGE] += (window[:, :, MAX_AGE, :-1] * w[:, :, 0]).sum(axis=-1)   # open top group
     return num, den
 
 
@@ -327,14 +363,21 @@ def mortality_improvement(stock: np.ndarray, ages: tuple[int, int], cap: float) 
     return out
 
 
-def estimate_rates(stock: np.ndarray, sexes: list[str], fylke: np.ndarray, p: ProjectionParams) -> Rates:
-    """Estimate the rates from observed stocks ``stock[K, S, A, T]`` ending at the launch year."""
+def estimate_rates(stock: np.ndarray, sexes: list[str], fylke: np.ndarray, p: ProjectionParams,
+                   real: np.ndarray | None = None) -> Rates:
+    """Estimate the rates from observed stocks ``stock[K, S, A, T]`` ending at the launch year.
+
+    ``real`` (K, T-1) marks real transitions (1) and recoding breaks (0), see :func:`apportioned_breaks`.
+    """
     n_t = stock.shape[-1]
     if n_t < 2:
         raise ParameterError("the projection needs at least two observed years up to the launch year")
-    window = stock[..., max(0, n_t - 1 - p.base_years):]
+    if real is None:
+        real = np.ones((stock.shape[0], n_t - 1))
+    start = max(0, n_t - 1 - p.base_years)
+    window = stock[..., start:]
     transitions = window.shape[-1] - 1
-    num, den = _cohort_sums(window)
+    num, den = _cohort_sums(window, real[:, start:])
     survival = survival_proxy(num, den, p.survival_fit_ages)
     ratio = _shrink(num, den, fylke, p.cohort_weight)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -342,9 +385,11 @@ def estimate_rates(stock: np.ndarray, sexes: list[str], fylke: np.ndarray, p: Pr
     migration = np.clip(migration, p.migration_min, p.migration_max)
     migration[:, :, 0] = 0.0
 
-    fwin = stock[..., max(0, n_t - 1 - p.fertility_years):]
-    births = fwin[:, :, 0, 1:].sum(axis=-1)                         # (K, S)
-    mothers = _mothers(fwin[..., :-1], sexes).sum(axis=-1)          # (K,)
+    fstart = max(0, n_t - 1 - p.fertility_years)
+    fwin = stock[..., fstart:]
+    freal = real[:, fstart:]
+    births = (fwin[:, :, 0, 1:] * freal[:, None, :]).sum(axis=-1)             # (K, S)
+    mothers = (_mothers(fwin[..., :-1], sexes) * freal).sum(axis=-1)          # (K,)
     child = _shrink(births, np.repeat(mothers[:, None], len(sexes), axis=1), fylke, p.child_weight)
     if p.mortality_improvement is None:
         improvement = mortality_improvement(stock, p.improvement_ages, p.improvement_max)

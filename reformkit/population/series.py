@@ -67,7 +67,7 @@ def project_cube(atlas, horizon: int, alternative: str = "main", *, launch_year:
     def compute():
         cube = population_cube(atlas)
         stock = cube.upto(launch)
-        rates = estimate_rates(stock, cube.sexes, cube.fylke, p)
+        rates = estimate_rates(stock, cube.sexes, cube.fylke, p, cube.real_upto(launch))
         arr = project_array(stock[..., -1], rates, p, horizon - launch, cube.sexes)
         arr.flags.writeable = False
         return arr, np.arange(launch + 1, horizon + 1)
