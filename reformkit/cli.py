@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from .errors import ReformkitError
-from .fmt import nb_int
+from .fmt import nb_float, nb_int, nb_pct
 
 EPILOG = """\
 examples:
@@ -72,8 +72,10 @@ def _print_status(root, as_json: bool) -> int:
               f"({nb_int(c['population_latest'])} innbyggere i {y1})")
     if "travel_time_calibration" in st:
         cal = st["travel_time_calibration"]
-        print(f"  Reisetidsmodell: gjennomsnittlig avvik {cal['mae_minutes']:.1f} min, "
-              f"{cal['share_within_15_min'] * 100:.0f} % innenfor ±15 min (mot BA-regionenes reisetider)")
+        print(f"  Reisetidsmodell: gjennomsnittlig avvik {nb_float(cal['mae_minutes'])} min, "
+              f"{nb_pct(cal['share_within_15_min'], 0)} innenfor ±15 min (mot BA-regionenes reisetider)")
+    for note in st.get("corrections", []):
+        print(f"  Korrigert ved import: {note}")
     print("Kilder:")
     for name, d in st["sources"].items():
         print(f"  {name}: {d['attribution']}")

@@ -169,6 +169,11 @@ def render_notebook(notebook: str | Path, parameters: dict[str, Any], out: str |
     except PapermillExecutionError as exc:
         raise ReformkitError(f"{notebook.name}: {exc.ename}: {_first_line(exc.evalue)}") from None
     nb = nbformat.from_dict(nb)
+    # an error shown by a display (not raised by the cell) must fail the report too, not be printed in it
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                raise ReformkitError(f"{notebook.name}: {output.get('ename')}: {_first_line(output.get('evalue', ''))}")
     normalise_notebook(nb)
     if title:
         nb.metadata["title"] = title

@@ -76,9 +76,9 @@ den nye kommunen som fikk administrasjonssenteret:
 Orkland og Narvik blir derfor litt for store og Heim, Hitra og Hamarøy litt for små sammenlignet med SSBs tall
 for de nye kommunene; de {len(blocks) - 5} andre består bare av hele kommuner og skal stemme nøyaktig med summen av
 SSBs tall for medlemmene. Etter reformen: {after} kommuner (SSB: 356).
-Datamerknad: i det offline speilets befolkning på 2019-grenser er Tysfjord telt to ganger hvert år
-({nb_int(pop['1850'])} i {BASE_YEAR}; SSB hadde 1 953 innbyggere i 2018) og Snillfjord tre ganger i 2018–2019;
-blokkene Narvik og Orkland arver dette."""
+Datamerknad: det offline speilets befolkning på 2019-grenser teller Tysfjord to ganger hvert år og Snillfjord
+tre ganger i 2018–2019; importen retter dette (se `reformkit data status`), så Tysfjord har
+{nb_int(pop['1850'])} innbyggere i {BASE_YEAR}."""
     data = {"name": "Kommunereformen 2020 – tilbakeprøving på 2019-grenser", "description": description,
             "borders": 2019, "base_year": BASE_YEAR, "horizon": HORIZON, "projection": "main",
             "blocks": blocks, "assumptions": {}}

@@ -1,13 +1,18 @@
 """The real Atlas: counts, totals, registers, geometry and the neighbour graph (integration)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 import reformkit as rk
 from reformkit.geo import adjacency_lists
+
+MIRROR = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def test_2024_counts_and_national_total(atlas):
@@ -86,3 +91,16 @@ def test_load_is_memoised(atlas):
 def test_unknown_border_year_is_a_user_error():
     with pytest.raises(rk.DataError, match="border year"):
         rk.load_atlas(borders=2020)
+
+
+def test_2019_split_inflation_is_repaired(atlas2019):
+    """The mirror counts Tysfjord twice (all years) and Snillfjord three times (2018-2019) on 2019 borders."""
+    pop = atlas2019.population.groupby(["kommunenummer", "year"]).population.sum()
+    assert pop[("1850", 2018)] == 1953 and pop[("1850", 2005)] == 2150
+    assert pop[("5012", 2019)] == 999 and 900 < pop[("5012", 2017)] < 1100
+    # Kommuner later split without inflation (the parts of Ålesund) are left as they are.
+    raw = pd.read_parquet(MIRROR / "population" / "population-2019-borders.parquet")
+    raw_total = raw[(raw.kommunenummer == "1534") & (raw.year == 2019)].population.sum()
+    assert pop[("1534", 2019)] == raw_total
+    notes = atlas2019.manifest["corrections"]
+    assert len(notes) == 2 and any("1850" in n for n in notes) and any("5012" in n for n in notes)

@@ -75,9 +75,12 @@ def test_reform_counts_and_national_total(document, raw):
     assert document["kommuner_before"] == 422
     assert document["kommuner_after"] == 356             # SSB: 356 kommuner on 1 January 2020
     assert len(document["blocks"]) == 43
+    # The import repairs the mirror's 2019-border counts of Tysfjord (x2, every year) and Snillfjord (x3 in
+    # 2018-2019); everything else is the raw data.
+    repair = {"2017": 1960, "2018": 1953 + 2 * 987, "2019": 1925 + 2 * 999}
     for year in ("2017", "2018", "2019"):
         units = sum(u["population"][year] for u in document["units"])
-        assert units == int(totals.xs(int(year), level="year").sum())
+        assert units == int(totals.xs(int(year), level="year").sum()) - repair[year]
 
 
 def test_split_kommuner_go_wholly_to_the_kommune_with_their_administrative_centre(document):

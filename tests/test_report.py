@@ -199,3 +199,19 @@ def test_notebooks_are_thin_stripped_and_generated():
         assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
         assert "offline" in next(c.source for c in code if "parameters" in c.metadata.get("tags", []))
         assert all(len(c.source.splitlines()) <= 12 for c in code), f"{name}: keep logic in the package"
+
+
+@pytest.mark.slow
+def test_error_output_without_failed_cell_fails_the_report(tmp_path):
+    """An exception inside a display formatter only prints a traceback in Jupyter; the report must fail."""
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell("offline = False")
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [p, nbformat.v4.new_code_cell(
+        "class Bad:\n    def _repr_html_(self):\n        raise ValueError('tegnefeil')\nBad()")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "bad_display.ipynb"
+    nbformat.write(nb, path)
+    outcome = report.run_task(report.Task("scenario", "x", str(path), {}, tmp_path / "x.html"))
+    assert outcome.error == "bad_display.ipynb: ValueError: tegnefeil"
+    assert not (tmp_path / "x.html").exists()

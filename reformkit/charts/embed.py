@@ -63,7 +63,23 @@ def _offline_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
     return {"text/html": embed_html(spec, f"rk-chart-{_counter['n']}")}
 
 
+def _offline_bundle(chart: alt.TopLevelMixin) -> dict[str, str]:
+    """IPython display of a chart in reports. Unlike altair's own display, which prints a traceback and shows
+    nothing, an invalid chart raises, so the report fails with the error. The specs are checked against the
+    schema in the test suite; skipping that here saves a few hundred milliseconds per report."""
+    return _offline_renderer(chart.to_dict(validate=False, context={"pre_transform": False}))
+
+
 alt.renderers.register(RENDERER, _offline_renderer)
+
+
+def _mimebundle_formatter():
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    ip = get_ipython()
+    return ip.display_formatter.mimebundle_formatter if ip is not None else None
 
 
 def setup(offline: bool = False) -> None:
@@ -74,10 +90,15 @@ def setup(offline: bool = False) -> None:
     restarts the chart id counter so every report numbers its charts from 1.
     """
     alt.data_transformers.disable_max_rows()
+    formatter = _mimebundle_formatter()
     if offline:
         _counter["n"] = 0
         alt.renderers.enable(RENDERER)
+        if formatter is not None:
+            formatter.for_type(alt.TopLevelMixin, _offline_bundle)
     else:
+        if formatter is not None:
+            formatter.type_printers.pop(alt.TopLevelMixin, None)
         alt.renderers.enable("default")
         alt.renderers.set_embed_options(formatLocale=FORMAT_LOCALE, timeFormatLocale=TIME_FORMAT_LOCALE)
 

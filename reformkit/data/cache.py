@@ -76,6 +76,7 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
             "retrieved": dt.date.today().isoformat(),
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "borders": counts,
+            "corrections": core.get("notes", []),
             "datasets": {name: {**cat[name], "retrieved": dt.date.today().isoformat()} for name in datasets},
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -154,5 +155,6 @@ def status(root: Path | None = None) -> dict:
         "population_years": b24.get("population_years"),
         "borders": manifest["borders"],
         "sources": manifest.get("datasets", {}),
+        "corrections": manifest.get("corrections", []),
         "extra": read_extra_manifest(root),
     }

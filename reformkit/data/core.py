@@ -42,6 +42,36 @@ def _population(pop: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["kommunenummer", "year", "sex", "age"], kind="stable").reset_index(drop=True)
 
 
+def undo_split_inflation(pop: pd.DataFrame, codes_til_2024: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Repair 2019-border counts that the source multiplied by the number of parts of a later split.
+
+    In the mirror's 2019-border population, Tysfjord (split 2020 in two) is doubled in every year and
+    Snillfjord (split in three) tripled in 2018–2019: every age count of such a kommune-year is divisible by
+    the number of parts ``n`` that ``codes_til_2024`` gives it, which real counts of 106 ages never all are.
+    Where a kommune-year has ``n > 1`` parts and all its counts are divisible by ``n``, the counts are divided
+    by ``n``. Returns the repaired table and one note per kommune (the manifest and ``data status`` show them).
+    """
+    if "population" not in pop or codes_til_2024.empty:
+        return pop, []
+    part = codes_til_2024[codes_til_2024["weight"].astype(float) < 1.0]
+    parts = (part.groupby(["kommunenummer_original", "year"])["kommunenummer_2024"].nunique()
+             .rename("parts").reset_index().rename(columns={"kommunenummer_original": "kommunenummer"}))
+    parts = parts[parts["parts"] > 1]
+    key = ["kommunenummer", "year"]
+    m = pop[key + ["population"]].merge(parts.astype({"year": pop["year"].dtype}), on=key, how="left")
+    n = m["parts"].fillna(1).astype(int).to_numpy()
+    divisible = pd.Series(m["population"].to_numpy() % n == 0).groupby([m["kommunenummer"], m["year"]]).transform("all")
+    fix = (n > 1) & divisible.to_numpy()
+    if not fix.any():
+        return pop, []
+    out = pop.copy()
+    out.loc[fix, "population"] = (pop.loc[fix, "population"].to_numpy() // n[fix]).astype(pop["population"].dtype)
+    fixed = m.loc[fix].groupby("kommunenummer").agg(first=("year", "min"), last=("year", "max"), n=("parts", "max"))
+    notes = [f"population-2019: kommune {code} divided by {int(r.n)} in {int(r.first)}–{int(r.last)} "
+             f"(the source counted it once per part of its later split)" for code, r in fixed.iterrows()]
+    return out, notes
+
+
 def _finish_kommuner(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     gdf = gdf.to_crs(geo.METRIC_CRS)
     gdf["centre"] = geo.centre_points(gdf)
@@ -136,8 +166,9 @@ def build_2019(raw: dict, problems: list[str], kommuner_2024: gpd.GeoDataFrame |
     fylker["fylkesnavn"] = fylker["fylkesnummer"].map(fylkesnavn)
     if fylker["fylkesnummer"].nunique() != exp["fylker"]:
         problems.append(f"{src['kommuner_2019_geo']}: {fylker['fylkesnummer'].nunique()} fylker, expected {exp['fylker']}")
+    pop, notes = undo_split_inflation(pop, raw["codes_til_2024"])
     return {"kommuner": kommuner, "fylker": fylker[["fylkesnummer", "fylkesnavn", "geometry"]],
-            "population": _population(pop)}
+            "population": _population(pop), "notes": notes}
 
 
 def check_population(tables: dict, borders: int, problems: list[str], name: str) -> None:
@@ -172,4 +203,4 @@ def build_core(raw: dict) -> dict:
         "codes_2013_2020": raw["codes_2013_2020"],
         "expenditure_index": raw.get("expenditure_index", pd.DataFrame(columns=["kommunenummer", "year", "index"])),
     }
-    return {2024: core24, 2019: core19, "tables": tables}
+    return {2024: core24, 2019: core19, "tables": tables, "notes": core24.get("notes", []) + core19.get("notes", [])}

@@ -16,8 +16,9 @@ from .model import Formulation, Problem, block_pieces, formulate, separator_rows
 class Solution:
     """A solved instance. ``assignment[i]`` is the position of kommune i's centre.
 
-    ``method`` is ``"exact"`` (HiGHS branch and bound, gap reported) or ``"heuristic"`` (fallback when the
-    time limit is hit without a contiguous solution; no gap). ``status`` is ``"optimal"`` or ``"time limit"``.
+    ``method`` is ``"exact"`` (HiGHS branch and bound) or ``"heuristic"`` (fallback when the time limit is
+    hit first). ``status`` is ``"optimal"`` or ``"time limit"``. ``gap`` is the relative optimality gap:
+    against the best lower bound HiGHS proved (None if it proved none, e.g. a heuristic run on its own).
     """
 
     assignment: np.ndarray
@@ -50,13 +51,10 @@ def _infeasible(problem: Problem) -> InfeasibleError:
                            f"({', '.join(active)})", [f"the solver proved it infeasible: {hint}"])
 
 
-def solve_exact(problem: Problem, time_limit: float = 30.0, mip_rel_gap: float = 1e-7,
-                contiguity: bool = True) -> Solution | None:
-    """Solve to optimality with HiGHS, adding separator cuts until every block is connected.
-
-    Returns None when the time limit is hit before a contiguous solution is found (the caller falls back
-    to :func:`solve_heuristic`). Raises InfeasibleError when the model is proven infeasible.
-    """
+def _exact(problem: Problem, time_limit: float, mip_rel_gap: float,
+           contiguity: bool) -> tuple[Solution | None, float | None]:
+    """The exact solve; also returns the best lower bound proved (valid even when no solution is returned:
+    the model without the cuts still to come is a relaxation of the contiguous problem)."""
     start = perf_counter()
     f = formulate(problem, contiguity=contiguity)
     rounds = 0
@@ -64,18 +62,30 @@ def solve_exact(problem: Problem, time_limit: float = 30.0, mip_rel_gap: float =
         res = _milp(f, time_limit - (perf_counter() - start), mip_rel_gap)
         if res.status == 2:
             raise _infeasible(problem)
+        bound = getattr(res, "mip_dual_bound", None)
+        bound = float(bound) if bound is not None and np.isfinite(bound) else None
         if res.x is None:
-            return None
+            return None, bound
         assignment = f.decode(res.x)
         if contiguity and separator_rows(f, assignment):
             if res.status != 0:  # out of time with a disconnected incumbent
-                return None
+                return None, bound
             rounds += 1
             continue
         gap = float(res.mip_gap) if getattr(res, "mip_gap", None) is not None else None
         return Solution(assignment, problem.objective(assignment), gap if gap is None else max(gap, 0.0),
                         "exact", "optimal" if res.status == 0 else "time limit", perf_counter() - start,
-                        rounds, f.lazy_rows)
+                        rounds, f.lazy_rows), bound
+
+
+def solve_exact(problem: Problem, time_limit: float = 30.0, mip_rel_gap: float = 1e-7,
+                contiguity: bool = True) -> Solution | None:
+    """Solve to optimality with HiGHS, adding separator cuts until every block is connected.
+
+    Returns None when the time limit is hit before a contiguous solution is found (the caller falls back
+    to :func:`solve_heuristic`). Raises InfeasibleError when the model is proven infeasible.
+    """
+    return _exact(problem, time_limit, mip_rel_gap, contiguity)[0]
 
 
 # ---- heuristic fallback --------------------------------------------------------------------------------------------
@@ -235,9 +245,22 @@ def solve_heuristic(problem: Problem, time_limit: float = 10.0, starts: int = 40
 
 
 def solve(problem: Problem, time_limit: float = 30.0, mip_rel_gap: float = 1e-7) -> Solution:
-    """Exact solve within ``time_limit`` seconds, falling back to the heuristic when it finds nothing."""
+    """Exact solve within ``time_limit`` seconds; if that ends without a proven optimum, the heuristic also
+    runs and the better solution is returned, its gap measured against the best lower bound proved."""
     problem.precheck()
-    sol = solve_exact(problem, time_limit, mip_rel_gap)
-    if sol is None:
-        sol = solve_heuristic(problem, time_limit=max(5.0, time_limit / 3))
+    start = perf_counter()
+    sol, bound = _exact(problem, time_limit, mip_rel_gap, True)
+    if sol is not None and sol.status == "optimal":
+        return sol
+    try:
+        heur = solve_heuristic(problem, time_limit=max(5.0, time_limit / 3))
+    except InfeasibleError:
+        if sol is None:
+            raise
+        heur = None
+    if heur is not None and (sol is None or heur.objective < sol.objective - 1e-9):
+        sol = heur
+    sol.seconds = perf_counter() - start
+    if bound is not None and sol.objective > 0:
+        sol.gap = max(0.0, (sol.objective - bound) / sol.objective)
     return sol
