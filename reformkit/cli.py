@@ -168,7 +168,20 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
-    raise ReformkitError("`reformkit workshop` is not available in this version")
+    import os
+    import subprocess
+
+    from .paths import PROJECT_ROOT
+    from .scenario import load_scenario
+    scenario = Path(args.scenario).resolve()
+    load_scenario(scenario)  # a bad file fails here, with exit 2, before any server starts
+    notebook = PROJECT_ROOT / "notebooks" / "workshop.ipynb"
+    env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario)}
+    print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren "
+          f"(Ctrl+C avslutter).", flush=True)
+    cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}", f"--Voila.ip={args.ip}",
+           "--no-browser", "--show_tracebacks=False"]
+    return subprocess.call(cmd, env=env, cwd=PROJECT_ROOT)
 
 
 # ---- parser ---------------------------------------------------------------------------------------------------
@@ -233,8 +246,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
     r.set_defaults(func=cmd_render)
 
-    w = sub.add_parser("workshop", help="start the live workbench (Voilà) for a workshop")
+    w = sub.add_parser("workshop", help="start the live workbench (Voilà) for a workshop",
+                       description="Serve the workbench: move kommuner between blocks and tracks in a browser and "
+                                   "see population, travel times and the map update at once.")
+    w.add_argument("--scenario", default="data/scenarios/more-og-romsdal-4.yaml",
+                   help="scenario to start from (default data/scenarios/more-og-romsdal-4.yaml)")
     w.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    w.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     w.set_defaults(func=cmd_workshop)
     return p
 

@@ -104,7 +104,7 @@ class Workbench:
         save = w.Button(description="Lagre scenario", icon="save")
         self._status = w.HTML()
         self._table = w.Output()
-        self._map = w.Output()
+        self._map = w.HTML()
         move.on_click(lambda _: self._guard(lambda: self.move(self._kommune.value, self._block.value,
                                                               self._track.value)))
         undo.on_click(lambda _: self._guard(self.undo))
@@ -141,11 +141,14 @@ class Workbench:
             display(self.summary_table())
             for warning in res.warnings:
                 print(warning)
-        self._map.clear_output(wait=True)
-        with self._map:
-            members, centres, context = narrative.scenario.map_table(res)
-            display(charts.block_map(self.atlas, members, centres=centres, context_codes=context,
-                                     width=420, height=420))
+        self._map.value = self.map_svg()
+
+    def map_svg(self) -> str:
+        """The block map as static SVG: renders the same in JupyterLab and Voilà, with no network."""
+        import vl_convert as vlc
+        members, centres, context = narrative.scenario.map_table(self.result)
+        chart = charts.block_map(self.atlas, members, centres=centres, context_codes=context, width=420, height=420)
+        return vlc.vegalite_to_svg(chart.to_dict(), vl_version=charts.embed.vl_version())
 
 
 def workbench(scenario: str | Path | Scenario, atlas: Atlas | None = None) -> Workbench:

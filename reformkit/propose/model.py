@@ -239,30 +239,52 @@ def block_pieces(problem: Problem, assignment: np.ndarray) -> list[tuple[int, li
     return pieces
 
 
+def _components_without(problem: Problem, removed: set[int]) -> np.ndarray:
+    """Component label of each kommune in the graph without ``removed`` (-1 for the removed ones)."""
+    labels = -np.ones(problem.n, dtype=int)
+    comp = 0
+    for s in range(problem.n):
+        if s in removed or labels[s] >= 0:
+            continue
+        stack, labels[s] = [s], comp
+        while stack:
+            v = stack.pop()
+            for u in problem.neighbours[v]:
+                if u not in removed and labels[u] < 0:
+                    labels[u] = comp
+                    stack.append(u)
+        comp += 1
+    return labels
+
+
 def separator_rows(f: Formulation, assignment: np.ndarray) -> int:
     """Add a,b-separator cuts for every cut-off piece; return how many were added.
 
-    A piece C cut off from its centre has the boundary S = N(C) \\ C, which separates every member of C
-    from every kommune outside C ∪ S. So the cut ``x_ij ≤ Σ_{u ∈ S} x_uj`` is added for each i in C and
-    *every* possible centre j outside C ∪ S, not only the current one: that saves many re-solves when a
+    A piece C cut off from its centre has the boundary N(C). Every path from C to a kommune j outside
+    C ∪ N(C) enters j's component of the graph without C ∪ N(C) from a boundary vertex adjacent to that
+    component, so those vertices, S_j, separate C from j, and ``x_ij ≤ Σ_{u ∈ S_j} x_uj`` holds for every i
+    in C. The cut is added for *every* such j, not only the current centre: that saves re-solves when a
     minimum population tempts the solver to borrow the same piece for one centre after another.
     """
     added = 0
     done = set()
+    nb = f.problem.neighbours
     for _, piece in block_pieces(f.problem, assignment):
         key = tuple(piece)
         if key in done:
             continue
         done.add(key)
         inside = set(piece)
-        boundary = sorted({u for v in piece for u in f.problem.neighbours[v]} - inside)
+        boundary = sorted({u for v in piece for u in nb[v]} - inside)
+        labels = _components_without(f.problem, inside | set(boundary))
+        touches = {s: {labels[u] for u in nb[s] if labels[u] >= 0} for s in boundary}
         for j in range(f.problem.n):
-            if j in inside or j in boundary:
+            if labels[j] < 0:
                 continue
             members = [i for i in piece if (i, j) in f.col]
             if not members:
                 continue
-            support = [f.col[(u, j)] for u in boundary if (u, j) in f.col]
+            support = [f.col[(u, j)] for u in boundary if labels[j] in touches[u] and (u, j) in f.col]
             for i in members:
                 f.add_row([f.col[(i, j)]] + support, [1.0] + [-1.0] * len(support), -np.inf, 0.0)
                 added += 1
