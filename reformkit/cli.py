@@ -135,11 +135,8 @@ def cmd_propose(args: argparse.Namespace) -> int:
         from ._io import atomic_path
         with atomic_path(args.out, suffix=".csv") as tmp:
             table.to_csv(tmp, index=False)
-        from .propose.output import STATUS_TEXT
-        shown = table.drop(columns=["objective", "centres", "note"]).assign(
-            method=table["method"].map({"exact": "eksakt", "heuristic": "heuristikk"}).fillna(""),
-            status=table["status"].map(STATUS_TEXT)).rename(columns=propose.SWEEP_LABELS)
-        print(shown.astype(object).where(shown.notna(), "–").to_string(index=False))
+        from .propose.output import sweep_display
+        print(sweep_display(table).to_string(index=False))
         print(f"Skrev {args.out}")
         return 0
     prop = propose.propose(atlas, args.area, args.centres, travel=travel, **opts)

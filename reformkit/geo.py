@@ -22,6 +22,13 @@ between; ``minutes_per_km`` is the combined detour factor / speed. ``access_minu
 trip between two kommuner: the observed times run from where people live, not from one point. A kommune to
 itself is 0. The three parameters are fitted (least absolute error) to the travel time from each kommune to
 the centre of its BA-region; a user-supplied matrix replaces the model (:func:`read_travel_matrix`).
+
+Calibration data: ``ba_reisetid_min`` of the 190 kommuner that are not themselves a region centre. The centre
+of a region is the kommune with the shortest ``ba_reisetid_min`` in it (the centre's own figure is travel
+inside the kommune); this matches the register's "Senterkommune"/"Restkommune" flags. Limits: the observed
+trips are short (up to about 90 minutes), so the fit is for travel within a region; the fitted rate
+(~0.47 min/km of straight line, with a ~15-minute constant) underestimates long trips between regions, e.g.
+about 2 h 50 min Oslo–Bergen. Use a real matrix when long trips matter.
 """
 from __future__ import annotations
 
@@ -33,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataError, ParameterError
+from .paths import PARAMS_DIR
 
 METRIC_CRS = 25833
 
@@ -260,14 +268,20 @@ def travel_minutes(atlas, matrix_csv: str | Path | None = None, params: dict | N
 
     The model (module doc) is used unless ``matrix_csv`` names a CSV of real times
     (``kommunenummer_from, kommunenummer_to, minutes``); pairs the CSV leaves out keep the model value.
-    ``params`` overrides model parameters (e.g. from a scenario's ``assumptions``). Memoised on the Atlas.
+    ``params`` overrides model parameters (e.g. a scenario's ``assumptions: {travel: {...}}``); a
+    ``matrix_csv`` key there works like the argument. Memoised on the Atlas.
 
     >>> t = travel_minutes(atlas)
     >>> round(t.loc["1505", "1506"])   # Kristiansund–Molde
     45
     """
-    key = ("travel_minutes", tuple(sorted((params or {}).items())))
-    model = atlas.cached(repr(key), lambda: model_minutes(atlas.kommuner, atlas.neighbours, params))
+    params = dict(params or {})
+    if "matrix_csv" in params:
+        matrix_csv = matrix_csv or params.pop("matrix_csv")
+        params.pop("matrix_csv", None)
+    key = ("travel_minutes", tuple(sorted(params.items())))
+    model = atlas.cached(repr(key), lambda: model_minutes(atlas.kommuner, atlas.neighbours, params),
+                         persist=True, depends=(Path(__file__), PARAMS_DIR / "travel.yaml"))
     if matrix_csv is None:
         return model
     path = Path(matrix_csv)
@@ -339,7 +353,7 @@ def calibrate(atlas, crossing_km_grid: np.ndarray | None = None,
 def write_travel_params(fit: dict, path: str | Path | None = None, when: date | None = None) -> Path:
     """Write fitted parameters to ``data/params/travel.yaml`` (atomically), each with its source and date."""
     from ._io import write_text_atomic
-    from .paths import PARAMS_DIR
+
     when = (when or date.today()).isoformat()
     src = (f"calibrated on the BA-regions' travel time to the region centre (kommuner/ba-regioner.csv, 2020 "
            f"classification, FHI csdata / SSB), {fit['n']} kommuner, least absolute error, reformkit.geo.calibrate, {when}")

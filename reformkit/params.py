@@ -5,6 +5,8 @@ source (and year, for policy figures). :func:`load_params` returns the same nest
 """
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +33,24 @@ def _strip(node: Any, path: str, file: Path, problems: list[str]) -> Any:
     return None
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster, still safe
+
+
 def read_param_file(path: str | Path) -> tuple[dict, dict]:
-    """Read one parameter file; return ``(values, raw)``. Raises ParameterError naming file and key."""
+    """Read one parameter file; return ``(values, raw)``. Raises ParameterError naming file and key.
+
+    Memoised per file modification time; callers get copies they may change.
+    """
     path = Path(path)
     if not path.exists():
         raise ParameterError(f"{path}: parameter file not found")
+    return copy.deepcopy(_read_param_file(path, path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=64)
+def _read_param_file(path: Path, mtime_ns: int) -> tuple[dict, dict]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise ParameterError(f"{path}: not valid YAML: {exc}") from None
     if not isinstance(raw, dict):

@@ -18,6 +18,7 @@ the valid ones plus a county overview per fylke and a comparison (several scenar
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import time
@@ -136,7 +137,9 @@ def normalise_notebook(nb) -> None:
     nb.metadata.pop("papermill", None)
 
 
+@functools.lru_cache(maxsize=1)
 def _exporter():
+    """The HTML exporter, built once per process (compiling its templates takes a few hundred ms)."""
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 

@@ -136,3 +136,26 @@ def test_status_json(capsys):
     assert "population-2024" in st["sources"]
     for source in st["sources"].values():
         assert source["url"].startswith("https://") and source["licence"] and source["attribution"]
+
+
+def test_persisted_derived_values(cache_root, tmp_path):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"answer": 42}
+
+    dep = tmp_path / "params.yaml"
+    dep.write_text("a: 1")
+    first = rk.data.read_atlas(2024, cache_root)
+    assert first.cached("k", compute, persist=True, depends=(dep,)) == {"answer": 42}
+    second = rk.data.read_atlas(2024, cache_root)            # a fresh object, as in a new process
+    assert second.cached("k", compute, persist=True, depends=(dep,)) == {"answer": 42}
+    assert len(calls) == 1
+    dep.write_text("a: 2")                                    # a changed parameter file recomputes
+    rk.data.read_atlas(2024, cache_root).cached("k", compute, persist=True, depends=(dep,))
+    assert len(calls) == 2
+    old = set((cache_root / "derived").glob("*.pkl"))
+    assert old
+    assert main(["data", "import", str(MIRROR), "--quiet"]) == 0
+    assert not old & set((cache_root / "derived").glob("*.pkl"))   # a new cache generation starts clean

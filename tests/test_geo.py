@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reformkit import geo
 from reformkit.errors import DataError, ParameterError
@@ -156,3 +158,30 @@ def test_travel_model_on_2019_borders(atlas2019):
     assert t.shape == (422, 422) and np.array_equal(t.to_numpy(), t.to_numpy().T)
     with pytest.raises(DataError, match="2024 borders"):
         geo.calibration_report(atlas2019)
+
+
+
+@settings(max_examples=25, deadline=None)
+@given(mpk=st.floats(0.1, 3.0), ferry=st.floats(0.0, 60.0), access=st.floats(0.0, 30.0))
+def test_model_invariants_for_any_parameters(small_island_atlas, mpk, ferry, access):
+    params = {"minutes_per_km": mpk, "ferry_minutes": ferry, "access_minutes": access}
+    t = geo.model_minutes(small_island_atlas.kommuner, small_island_atlas.neighbours, params).to_numpy()
+    n = len(t)
+    assert np.array_equal(t, t.T) and (np.diag(t) == 0).all()
+    off = ~np.eye(n, dtype=bool)
+    assert (t[off] >= access - 1e-9).all()
+    # Routes are shortest paths: going via a third kommune is never faster (beyond the extra access time).
+    for k in range(n):
+        assert (t <= t[:, [k]] + t[[k], :] + 1e-6).all()
+
+
+@pytest.fixture(scope="module")
+def small_island_atlas():
+    return synthetic_atlas(nx=3, ny=2, years=range(2023, 2025), island=True)
+
+
+def test_matrix_csv_as_a_parameter(atlas, tmp_path):
+    f = tmp_path / "times.csv"
+    f.write_text("kommunenummer_from,kommunenummer_to,minutes\n1505,1506,80\n")
+    t = geo.travel_minutes(atlas, params={"matrix_csv": str(f)})
+    assert t.loc["1506", "1505"] == 80.0

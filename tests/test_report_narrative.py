@@ -114,3 +114,16 @@ def test_compare(res, atlas):
     text = C.compare_summary([res, other])
     fewest = min((res, other), key=lambda r: r.kommuner_after)
     assert f"«{fewest.scenario.name}»" in text
+
+
+def test_apportioned_history_is_not_reported_as_change(atlas):
+    """Before 2024 the source splits Ålesund's population 50/50 with Haram; change counts from 2024 for both."""
+    shared = nar.apportioned_until(atlas, atlas.in_fylke("15"))
+    assert shared == {"1508": 2024, "1580": 2024}
+    t = nar.county_kommune_table(atlas, "15").set_index("Nr.")
+    assert t.loc["1580", "Endring"].endswith("(fra 2024)") and t.loc["1508", "Endring"].endswith("(fra 2024)")
+    pop = atlas.population
+    haram = pop[pop.kommunenummer == "1580"].groupby("year")["population"].sum()
+    expected = nar.change_text(haram[2024], haram[atlas.years[-1]])
+    assert t.loc["1580", "Endring"] == f"{expected} (fra 2024)"
+    assert "Ålesund og Haram" in nar.county_summary(atlas, "15")

@@ -1,6 +1,8 @@
 """The Atlas: the validated in-memory dataset for one border year, loaded from the cache."""
 from __future__ import annotations
 
+import hashlib
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from .._io import write_bytes_atomic
 from ..errors import CacheMissingError, DataError
 from ..paths import cache_dir
 from . import cache
@@ -85,11 +88,40 @@ class Atlas:
         """Attribution lines for the datasets this Atlas was built from."""
         return list(dict.fromkeys(d["attribution"] for d in self.manifest.get("datasets", {}).values()))
 
-    def cached(self, key: str, compute):
-        """Memoise a derived value (e.g. the travel-time matrix) on this Atlas."""
-        if key not in self._derived:
-            self._derived[key] = compute()
-        return self._derived[key]
+    def cached(self, key, compute, *, persist: bool = False, depends: tuple[Path, ...] = ()):
+        """Memoise a derived value (e.g. the travel-time matrix) on this Atlas.
+
+        ``persist=True`` also keeps it on disk (``derived/`` in the data cache), so a fresh process — a report
+        kernel, a workshop — does not recompute it. The disk key covers this cache generation and the contents
+        of the files in ``depends`` (the computing module's source, its parameter file), so editing either
+        recomputes; a new import or fetch clears ``derived/``.
+        """
+        if key in self._derived:
+            return self._derived[key]
+        path = self._disk_path(key, depends) if persist else None
+        if path is not None and path.is_file():
+            try:
+                self._derived[key] = pickle.loads(path.read_bytes())
+                return self._derived[key]
+            except Exception:  # an unreadable entry is only a missed shortcut: recompute and rewrite it
+                pass
+        value = compute()
+        self._derived[key] = value
+        if path is not None:
+            try:
+                write_bytes_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only cache still works, only slower
+        return value
+
+    def _disk_path(self, key, depends: tuple[Path, ...]) -> Path | None:
+        created = self.manifest.get("created")
+        if not created:
+            return None  # synthetic or hand-built atlases are not persisted
+        digest = hashlib.sha256(repr((self.borders, created, key)).encode())
+        for dep in depends:
+            digest.update(Path(dep).read_bytes())
+        return Path(self.cache_path) / "derived" / f"{digest.hexdigest()[:24]}.pkl"
 
 
 def _read(path: Path, geo: bool = False):

@@ -86,6 +86,7 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
             old = root / f".core-old-{os.getpid()}"
             os.replace(target, old)
         os.replace(staging, target)
+        shutil.rmtree(root / "derived", ignore_errors=True)  # derived data of the old generation
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return target

@@ -8,12 +8,12 @@ strings or DataFrames with Norwegian column headers (numbers already formatted w
 """
 from . import compare, economy, method, scenario
 from .common import NOT_COMPUTED, change_text, join_nb, names, note_html, sources_md, table_html, thresholds
-from .county import (ba_map_table, ba_regions, candidates, complete_years, county_change, county_change_title,
+from .county import (apportioned_until, ba_map_table, ba_regions, candidates, complete_years, county_change, county_change_title,
                      county_kommune_table, county_population, county_summary, county_tables, county_years,
                      fylke_name, kommune_totals)
 
 __all__ = ["compare", "economy", "method", "scenario",
            "NOT_COMPUTED", "change_text", "join_nb", "names", "note_html", "sources_md", "table_html", "thresholds",
-           "ba_map_table", "ba_regions", "candidates", "complete_years", "county_change", "county_change_title",
+           "apportioned_until", "ba_map_table", "ba_regions", "candidates", "complete_years", "county_change", "county_change_title",
            "county_kommune_table", "county_population", "county_summary", "county_tables", "county_years",
            "fylke_name", "kommune_totals"]

@@ -36,6 +36,16 @@ def complete_years(atlas, codes: Sequence[str]) -> list[int]:
     return sorted(int(y) for y in n.index[n == len(set(codes))])
 
 
+def apportioned_until(atlas, codes: Sequence[str]) -> dict[str, int]:
+    """Kommuner whose early population is a flat share of a later split kommune (``codes_til_2024`` weight
+    < 1, e.g. Ålesund/Haram before 2024): kommunenummer -> first year with their own figures."""
+    table = atlas.tables.get("codes_til_2024") if atlas.borders == 2024 else None
+    if table is None or table.empty:
+        return {}
+    part = table[(table["weight"].astype(float) < 1.0) & table["kommunenummer_2024"].isin(list(codes))]
+    return {str(k): int(y.max()) + 1 for k, y in part.groupby("kommunenummer_2024")["year"]}
+
+
 def county_years(atlas, fylkesnummer: str) -> tuple[int, int]:
     """First and last year with population for every kommune of the fylke."""
     years = complete_years(atlas, atlas.in_fylke(fylkesnummer))
@@ -54,16 +64,20 @@ def county_tables(atlas, fylkesnummer: str) -> dict[str, pd.DataFrame]:
     old = groups[["67-79", "80-89", "90+"]].sum(axis=1) / groups["total"]
     k = atlas.kommuner.loc[codes]
     wide = totals.pivot(index="kommunenummer", columns="year", values="population")
+    shared = apportioned_until(atlas, codes)
+    from_year = [max(first, shared.get(c, first)) for c in codes]
     rows = pd.DataFrame({
-        "kommunenummer": codes, "navn": names(atlas, codes),
-        "pop_first": wide[first].reindex(codes).to_numpy(), "pop_last": wide[last].reindex(codes).to_numpy(),
+        "kommunenummer": codes, "navn": names(atlas, codes), "from_year": from_year,
+        "pop_from": [wide.at[c, y] for c, y in zip(codes, from_year)],
+        "pop_first": [wide.at[c, first] if c not in shared else float("nan") for c in codes],
+        "pop_last": wide[last].reindex(codes).to_numpy(),
         "share_67_last": [old.get((c, last), float("nan")) for c in codes],
-        "ratio_first": [ratio.get((c, first), float("nan")) for c in codes],
+        "ratio_first": [ratio.get((c, first), float("nan")) if c not in shared else float("nan") for c in codes],
         "ratio_last": [ratio.get((c, last), float("nan")) for c in codes],
         "ba_region": k["ba_region"].astype(str).to_numpy(),
         "senter": k["administrasjonssenter"].astype(str).to_numpy(),
     })
-    rows["change"] = rows["pop_last"] / rows["pop_first"] - 1
+    rows["change"] = rows["pop_last"] / rows["pop_from"] - 1
     return {"totals": totals, "kommuner": rows.sort_values("pop_last", ascending=False).reset_index(drop=True)}
 
 
@@ -88,7 +102,8 @@ def county_summary(atlas, fylkesnummer: str) -> str:
         f"(1. januar {last}). Siden {first} har folketallet endret seg med {_change(by_year[first], by_year[last])} "
         f"({nb_int(by_year[first])} i {first}).",
         f"{len(grew)} kommuner har vokst og {len(shrank)} har krympet siden {first}. Størst nedgang har "
-        f"{worst.navn} ({_change(worst.pop_first, worst.pop_last)}).",
+        f"{worst.navn} ({_change(worst.pop_from, worst.pop_last)}"
+        + (f" siden {worst.from_year})." if worst.from_year != first else ")."),
         f"Største kommune er {largest.navn} ({nb_int(largest.pop_last)} innbyggere), minste er {smallest.navn} "
         f"({nb_int(smallest.pop_last)}). {len(under_min)} av {n} kommuner har færre enn {nb_int(lim['min'])} "
         f"innbyggere, og {len(over_target)} har minst {nb_int(lim['target'])} (Vabo-utvalgets anbefaling "
@@ -96,6 +111,11 @@ def county_summary(atlas, fylkesnummer: str) -> str:
         f"Alderbæreevnen (personer 16–66 år per person 67 år og eldre) i fylket har gått fra "
         f"{nb_float(r.get((fylkesnummer, first)), 2)} i {first} til {nb_float(r.get((fylkesnummer, last)), 2)} i {last}.",
     ]
+    late = rows[rows.from_year != first]
+    if len(late):
+        text.insert(2, f"For {join_nb(list(late.navn))} fordeler kildedataene folketallet før "
+                       f"{int(late.from_year.min())} med faste andeler etter en kommunedeling; for dem er endringen "
+                       f"regnet fra {int(late.from_year.min())}.")
     return "\n\n".join(text)
 
 
@@ -110,8 +130,10 @@ def county_population(atlas, fylkesnummer: str) -> pd.DataFrame:
 def county_change(atlas, fylkesnummer: str) -> pd.DataFrame:
     """Population change per kommune over the observed years: Kommune, endring (%), Endring (text)."""
     rows = county_tables(atlas, fylkesnummer)["kommuner"]
+    first, _ = county_years(atlas, fylkesnummer)
     return pd.DataFrame({"Kommune": rows["navn"], "endring": (rows["change"] * 100).round(2),
-                         "Endring": [_change(a, b) for a, b in zip(rows.pop_first, rows.pop_last)]})
+                         "Endring": [_change(a, b) + ("" if y == first else f" (fra {y})")
+                                     for a, b, y in zip(rows.pop_from, rows.pop_last, rows.from_year)]})
 
 
 def county_change_title(atlas, fylkesnummer: str) -> str:
@@ -134,7 +156,8 @@ def county_kommune_table(atlas, fylkesnummer: str) -> pd.DataFrame:
     return pd.DataFrame({
         "Kommune": rows["navn"], "Nr.": rows["kommunenummer"],
         f"Innbyggere {first}": rows["pop_first"].map(nb_int), f"Innbyggere {last}": rows["pop_last"].map(nb_int),
-        "Endring": [_change(a, b) for a, b in zip(rows.pop_first, rows.pop_last)],
+        "Endring": [_change(a, b) + ("" if y == first else f" (fra {y})")
+                    for a, b, y in zip(rows.pop_from, rows.pop_last, rows.from_year)],
         f"Andel 67+ ({last})": rows["share_67_last"].map(nb_pct),
         f"Bæreevne {first}": rows["ratio_first"].map(lambda v: nb_float(v, 2)),
         f"Bæreevne {last}": rows["ratio_last"].map(lambda v: nb_float(v, 2)),

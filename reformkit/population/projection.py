@@ -65,6 +65,7 @@ Limits (quote these with the results)
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -256,7 +257,7 @@ def population_cube(atlas) -> Cube:
         fylke = pd.factorize(atlas.kommuner["fylkesnummer"].to_numpy(), sort=True)[0]
         return Cube(codes=codes, sexes=sexes, years=years, data=data, fylke=fylke,
                     real=apportioned_breaks(atlas, codes, years))
-    return atlas.cached("population.cube", build)
+    return atlas.cached("population.cube", build, persist=True, depends=(Path(__file__),))
 
 
 # ---- rates --------------------------------------------------------------------------------------------------

@@ -24,10 +24,10 @@ from ..params import load_params
 from .model import Problem, formulate
 from .ranking import RANK_LABELS, rank_candidates
 from .solvers import Solution, solve, solve_exact, solve_heuristic
-from .output import SWEEP_LABELS, scenario_dict, write_scenario
+from .output import SWEEP_LABELS, scenario_dict, sweep_display, write_scenario
 
 __all__ = ["propose", "sweep", "rank_candidates", "RANK_LABELS", "SWEEP_LABELS", "Proposal", "Problem",
-           "Solution", "build_problem", "formulate", "solve", "solve_exact", "solve_heuristic",
+           "Solution", "sweep_display", "build_problem", "formulate", "solve", "solve_exact", "solve_heuristic",
            "area_codes", "area_population", "InfeasibleError"]
 
 
@@ -130,6 +130,7 @@ class Proposal:
     status: str
     seconds: float
     year: int = 2024
+    borders: int = 2024
     constraints: dict = field(default_factory=dict)
 
     @property
@@ -142,10 +143,10 @@ class Proposal:
         return scenario_dict(self, atlas)
 
     def write(self, path: str | Path, atlas=None) -> Path:
-        """Write the scenario YAML atomically."""
+        """Write the scenario YAML atomically (``atlas``: the one proposed on; loaded by border year if omitted)."""
         if atlas is None:
             from ..data import load_atlas
-            atlas = load_atlas(2024)
+            atlas = load_atlas(self.borders)
         return write_scenario(self.to_scenario(atlas), path)
 
     def summary(self) -> str:
@@ -192,7 +193,7 @@ def proposal_from_solution(atlas, problem: Problem, codes: list[str], sol: Solut
     fylker = [area] if isinstance(area, (str, int)) else list(area)
     return Proposal(area=[str(a).zfill(2) for a in fylker], k=problem.k, kommuner=kommuner, blocks=blocks,
                     objective=sol.objective, gap=sol.gap, method=sol.method, status=sol.status,
-                    seconds=sol.seconds, year=population_year(atlas, year),
+                    seconds=sol.seconds, year=population_year(atlas, year), borders=int(atlas.borders),
                     constraints={"min_population": problem.min_population, "max_travel_minutes": problem.max_minutes,
                                  "fixed_centres": [codes[i] for i in problem.fixed]})
 
@@ -233,7 +234,8 @@ def sweep(atlas, area, k_max: int, *, k_min: int = 1, min_population: float | No
 
     Columns: k, min_block_population, max_travel_minutes, mean_weighted_travel_minutes, blocks_under_15000,
     blocks_under_20000, objective, gap, method, status, seconds, centres. A k whose constraints cannot be met
-    gets status "infeasible" and empty figures. Norwegian labels: ``SWEEP_LABELS``.
+    gets status "infeasible" and NaN figures (the count columns are then float). Norwegian labels:
+    ``SWEEP_LABELS``; chart: ``reformkit.charts.sweep_chart``.
     """
     from tqdm.auto import tqdm
     travel = travel if travel is not None else geo.travel_minutes(atlas)
@@ -245,7 +247,9 @@ def sweep(atlas, area, k_max: int, *, k_min: int = 1, min_population: float | No
             p = propose(atlas, area, k, min_population=min_population, max_travel_minutes=max_travel_minutes,
                         fixed_centres=fixed_centres, time_limit=time_limit, year=year, travel=travel)
         except InfeasibleError as exc:
-            row.update(status="infeasible", method="", note="; ".join(exc.problems))
+            # Proven infeasible, or nothing found before the time limit (the message says which).
+            status = "time limit" if "time limit" in exc.message else "infeasible"
+            row.update(status=status, method="", note=f"{exc.message}: {'; '.join(exc.problems)}")
             rows.append(row)
             continue
         b = p.blocks
@@ -259,6 +263,7 @@ def sweep(atlas, area, k_max: int, *, k_min: int = 1, min_population: float | No
             *[f"blocks_under_{t}" for t in thresholds], "objective", "gap", "method", "status", "seconds",
             "centres", "note"]
     out = pd.DataFrame(rows).reindex(columns=cols)
-    for c in ("min_block_population", *[f"blocks_under_{t}" for t in thresholds]):
-        out[c] = out[c].astype("Int64")
+    counts = ["min_block_population", *[f"blocks_under_{t}" for t in thresholds]]
+    # Whole numbers as int64; with an infeasible k they stay float with NaN (plain numpy types for charts).
+    out[counts] = out[counts].astype("int64" if out[counts].notna().all().all() else "float64")
     return out

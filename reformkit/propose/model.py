@@ -14,9 +14,10 @@ Formulation (x[i, j] = 1 when kommune i belongs to the block with centre j; x[j,
                 x_jj = 1                       j fixed    user-fixed centres
                 Σ_i p_i x_ij ≥ P · x_jj        ∀ j        minimum block population (optional)
                 x_ij = 0         when t_ij > M            maximum travel time (optional)
-                x_ij ≤ Σ_{u ∈ N(i)} x_uj       ∀ i ≠ j    a member has a neighbour in its block
+                x_ij ≤ Σ_{u ∈ S_ij} x_uj       ∀ i ≠ j    a member has a neighbour towards j in its block
                 x_ij ≤ Σ_{u ∈ S} x_uj          lazily     S separates i from j (a,b-separator cuts)
 
+S_ij are the neighbours of i that border the part of the graph (without i and its neighbours) holding j.
 The separator cuts (Oehrlein & Haunert 2017; Validi, Buchanan & Lykhovyd 2022, "CUT") are exact for
 contiguity: a block is connected iff every member reaches its centre inside the block, and any i–j path
 crosses every i–j separator. They are added when a solution violates them, and the model is solved again.
@@ -200,14 +201,21 @@ def formulate(problem: Problem, contiguity: bool = True) -> Formulation:
             coefs[members == j] -= problem.min_population
             f.add_row(cols, coefs, 0.0, inf)
     if contiguity:
-        for (i, j), cx in col.items():
-            if i == j:
-                continue
-            support = [col[(u, j)] for u in problem.neighbours[i] if (u, j) in col]
-            if not support:
-                var_ub[cx] = 0.0  # i cannot reach j through any allowed neighbour
-                continue
-            f.add_row([cx] + support, [1.0] + [-1.0] * len(support), -inf, 0.0)
+        # The separator cut for the single kommune C = {i}: i's neighbours that border j's side of the graph.
+        # (For a neighbour j of i the cut is implied by x_ij <= x_jj.)
+        for i in range(n):
+            nb_i = problem.neighbours[i]
+            labels = _components_without(problem, {i, *nb_i})
+            touches = {u: {labels[v] for v in problem.neighbours[u] if labels[v] >= 0} for u in nb_i}
+            for j in np.flatnonzero(allowed[i]):
+                j = int(j)
+                if j == i or j in nb_i:
+                    continue
+                support = [col[(u, j)] for u in nb_i if labels[j] in touches[u] and (u, j) in col]
+                if not support:
+                    var_ub[col[(i, j)]] = 0.0  # no allowed route from i towards j
+                    continue
+                f.add_row([col[(i, j)]] + support, [1.0] + [-1.0] * len(support), -inf, 0.0)
     return f
 
 

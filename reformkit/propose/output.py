@@ -101,3 +101,29 @@ def summary_text(prop) -> str:
     lines.append(f"Målfunksjon: {nb_int(prop.objective)} personminutter "
                  f"(gj.sn. {nb_float(prop.mean_weighted_minutes)} min per innbygger), optimalitetsgap {gap}")
     return "\n".join(lines)
+
+
+def sweep_display(df) -> "pd.DataFrame":
+    """The sweep table formatted for people: Norwegian labels and number formats, '–' where infeasible."""
+    import pandas as pd
+
+    def fmt(col, f):
+        return [("–" if pd.isna(v) else f(v)) for v in df[col]]
+
+    out = pd.DataFrame({"k": df["k"].astype(int)})
+    for col in df.columns:
+        if col in ("k", "objective", "centres", "note"):
+            continue
+        if col == "min_block_population" or col.startswith("blocks_under_"):
+            out[col] = fmt(col, nb_int)
+        elif col in ("max_travel_minutes", "mean_weighted_travel_minutes"):
+            out[col] = fmt(col, nb_float)
+        elif col == "gap":
+            out[col] = fmt(col, lambda v: f"{nb_float(v * 100, 4)} %")
+        elif col == "seconds":
+            out[col] = fmt(col, lambda v: nb_float(v, 2))
+        elif col == "method":
+            out[col] = [{"exact": "eksakt", "heuristic": "heuristikk"}.get(v, "") for v in df[col]]
+        elif col == "status":
+            out[col] = [STATUS_TEXT.get(v, v) for v in df[col]]
+    return out.rename(columns=SWEEP_LABELS)
