@@ -135,8 +135,17 @@ COMPARE = [
     ("code", "display(Markdown(nar.sources_md(rk.load_atlas(borders=results[0].scenario.borders))))"),
 ]
 
+WORKSHOP = [
+    ("md", "# Arbeidsverksted: kommuneblokker og to spor\n"
+           "Velg en kommune, velg blokk og spor, og trykk **Flytt**: tabellen og kartet oppdateres straks. "
+           "**Angre** går ett steg tilbake; **Lagre scenario** skriver YAML-filen. Startes med `reformkit workshop`."),
+    ("parameters", 'import os\nscenario_path = os.environ.get("REFORMKIT_WORKSHOP_SCENARIO")'),
+    ("code", "from reformkit.paths import SCENARIOS_DIR\nfrom reformkit.workbench import workbench\n"
+             'wb = workbench(scenario_path or SCENARIOS_DIR / "more-og-romsdal-4.yaml")\nwb.widget'),
+]
+
 NOTEBOOKS = {"scenario_report.ipynb": SCENARIO, "county_overview.ipynb": COUNTY,
-             "compare_scenarios.ipynb": COMPARE}
+             "compare_scenarios.ipynb": COMPARE, "workshop.ipynb": WORKSHOP}
 
 
 def build(cells: list[tuple[str, str]]) -> nbformat.NotebookNode:

@@ -197,7 +197,8 @@ def test_notebooks_are_thin_stripped_and_generated():
         code = [c for c in committed.cells if c.cell_type == "code"]
         assert all(not c.outputs and c.execution_count is None for c in code), f"{name}: outputs not stripped"
         assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
-        assert "offline" in next(c.source for c in code if "parameters" in c.metadata.get("tags", []))
+        if name != "workshop.ipynb":  # the workshop runs live in Voilà, never as an offline report
+            assert "offline" in next(c.source for c in code if "parameters" in c.metadata.get("tags", []))
         assert all(len(c.source.splitlines()) <= 12 for c in code), f"{name}: keep logic in the package"
 
 

@@ -1,6 +1,8 @@
 """Maps of kommuner: web-ready geometry and block / category maps (altair geoshape)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 from typing import Iterable, Sequence
 
@@ -35,7 +37,7 @@ def web_geometry(atlas, tolerance_m: float = SIMPLIFY_M, decimals: int = DECIMAL
         # on the sphere and wants exteriors clockwise, the opposite of GeoJSON's right-hand rule.
         valid = shapely.orient_polygons(shapely.make_valid(rounded), exterior_cw=True)
         return gpd.GeoSeries(valid, index=simple.index, crs=WEB_CRS)
-    return atlas.cached(f"web_geometry:{tolerance_m}:{decimals}", compute)
+    return atlas.cached(f"web_geometry:{tolerance_m}:{decimals}", compute, persist=True, depends=(Path(__file__),))
 
 
 def _centre_lonlat(atlas, codes: Sequence[str], decimals: int = DECIMALS) -> pd.DataFrame:
