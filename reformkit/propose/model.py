@@ -219,31 +219,29 @@ def formulate(problem: Problem, contiguity: bool = True) -> Formulation:
     return f
 
 
+def reachable(problem: Problem, start: int, members: set[int]) -> set[int]:
+    """Kommuner of ``members`` reachable from ``start`` through neighbours inside ``members`` (incl. start)."""
+    seen, stack = {start}, [start]
+    while stack:
+        v = stack.pop()
+        for u in problem.neighbours[v]:
+            if u in members and u not in seen:
+                seen.add(u)
+                stack.append(u)
+    return seen
+
+
 def block_pieces(problem: Problem, assignment: np.ndarray) -> list[tuple[int, list[int]]]:
     """Pieces of blocks cut off from their centre: ``[(centre, [members of the piece]), ...]``."""
     pieces = []
     for j in np.unique(assignment):
         members = set(np.flatnonzero(assignment == j).tolist())
-        seen = {int(j)}
-        stack = [int(j)]
-        while stack:
-            v = stack.pop()
-            for u in problem.neighbours[v]:
-                if u in members and u not in seen:
-                    seen.add(u)
-                    stack.append(u)
-        rest = members - seen
+        rest = members - reachable(problem, int(j), members)
         while rest:
-            s = rest.pop()
-            comp, stack = {s}, [s]
-            while stack:
-                v = stack.pop()
-                for u in problem.neighbours[v]:
-                    if u in rest:
-                        rest.discard(u)
-                        comp.add(u)
-                        stack.append(u)
-            pieces.append((int(j), sorted(comp)))
+            start = rest.pop()
+            piece = reachable(problem, start, rest | {start})   # one cut-off piece, grown inside the rest
+            rest -= piece
+            pieces.append((int(j), sorted(piece)))
     return pieces
 
 

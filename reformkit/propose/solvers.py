@@ -9,7 +9,7 @@ from time import perf_counter
 import numpy as np
 
 from ..errors import InfeasibleError
-from .model import Formulation, Problem, block_pieces, formulate, separator_rows
+from .model import Formulation, Problem, block_pieces, formulate, reachable, separator_rows
 
 
 @dataclass
@@ -131,17 +131,7 @@ def _penalised(problem: Problem, assignment: np.ndarray) -> float:
 
 
 def _connected(problem: Problem, members: set[int]) -> bool:
-    if not members:
-        return True
-    s = next(iter(members))
-    seen, stack = {s}, [s]
-    while stack:
-        v = stack.pop()
-        for u in problem.neighbours[v]:
-            if u in members and u not in seen:
-                seen.add(u)
-                stack.append(u)
-    return len(seen) == len(members)
+    return not members or len(reachable(problem, next(iter(members)), members)) == len(members)
 
 
 def _local_search(problem: Problem, assignment: np.ndarray, deadline: float) -> np.ndarray:
