@@ -147,7 +147,10 @@ def cmd_propose(args: argparse.Namespace) -> int:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    """Render reports; every failure is listed and makes the exit status 1, but never stops the others."""
+    """Render reports; every failure is listed but never stops the others.
+
+    Exit status: 0 all rendered; 2 when every failure was an invalid scenario file (a user error); 1 otherwise.
+    """
     from .report import render_batch
     if args.jobs < 1:
         raise ReformkitError(f"--jobs {args.jobs}: must be at least 1")
@@ -160,7 +163,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(f"Indeks: {result.index}")
     if result.failures:
         print(f"reformkit: {len(result.failures)} av {len(result.outcomes)} rapporter feilet", file=sys.stderr)
-        return 1
+        return 2 if all(o.bad_input for o in result.failures) else 1
     return 0
 
 

@@ -92,6 +92,7 @@ class Outcome:
     seconds: float = 0.0
     error: str | None = None
     bytes: int = 0
+    bad_input: bool = False   # the scenario file itself is invalid (a user error), not the rendering
 
     @property
     def ok(self) -> bool:
@@ -248,10 +249,10 @@ def plan(scenarios: Sequence[str | Path], out_dir: str | Path, *, county: bool =
             sc = load_scenario(path)
         except ReformkitError as exc:
             problems = [p for p in exc.problems if p != exc.message]
-            failures.append(Outcome(task, 0.0, "; ".join([exc.message] + problems)))
+            failures.append(Outcome(task, 0.0, "; ".join([exc.message] + problems), bad_input=True))
             continue
         except OSError as exc:
-            failures.append(Outcome(task, 0.0, f"{path}: kan ikke leses ({exc.strerror or exc})"))
+            failures.append(Outcome(task, 0.0, f"{path}: kan ikke leses ({exc.strerror or exc})", bad_input=True))
             continue
         task.title = sc.name
         tasks.append(task)
@@ -303,9 +304,9 @@ def render_batch(scenarios: Sequence[str | Path], out_dir: str | Path = "reports
                     bar.update()
     finally:
         bar.close()
+    # A failed task writes nothing: an earlier report of the same name is left as it was (the index says the
+    # new run failed), since nothing good is overwritten by a failed run.
     result = BatchResult(outcomes=_ordered(outcomes, tasks, failures))
-    for o in result.failures:  # a failed scenario must not leave an earlier run's report behind
-        o.task.out.unlink(missing_ok=True)
     result.index = write_index(out_dir, result.outcomes)
     return result
 

@@ -60,10 +60,10 @@ def test_cli_broken_file_fails_alone_without_report(broken, tmp_path, capsys):
     stale.write_text("old report")
     code = main(["render", str(broken), "--out", str(out)])
     err = capsys.readouterr().err
-    assert code == 1
+    assert code == 2                                             # an invalid scenario file is a user error
     assert "odelagt.yaml" in err and "Sulla" in err and "Traceback" not in err
-    assert not stale.exists()                                   # no report for a broken scenario, not even an old one
-    assert sorted(p.name for p in out.iterdir()) == ["index.html"]
+    assert stale.read_text() == "old report"                    # a failed run writes nothing, overwrites nothing
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "odelagt.html"]
     index = (out / "index.html").read_text()
     assert "ikke laget" in index and "Sulla" in index
 
