@@ -8,15 +8,15 @@ from typing import Sequence
 import pandas as pd
 
 from ..fmt import nb_pct
-from ..params import load_params
 
 NOT_COMPUTED = "ikke beregnet"
 
 
 def thresholds() -> dict[str, int]:
-    """Population thresholds the reports flag against (``data/params/report.yaml``)."""
-    p = load_params("report")["size"]
-    return {"min": int(p["min_population"]), "target": int(p["target_population"])}
+    """The lower and upper population thresholds the reports flag against (``data/params/criteria.yaml``)."""
+    from ..evaluate.compute import criteria
+    limits = criteria()["min_inhabitants"]
+    return {"min": int(min(limits)), "target": int(max(limits))}
 
 
 _NUM = ' class="num"'
