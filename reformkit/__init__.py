@@ -5,15 +5,20 @@ notebooks/report/workbench.
 
 >>> import reformkit as rk
 >>> atlas = rk.load_atlas(borders=2024)
+>>> sc = rk.load_scenario("data/scenarios/more-og-romsdal-4.yaml")
+>>> res = rk.evaluate(sc, atlas)
+>>> proj = rk.project(atlas, horizon=2050, alternative="main")
 """
 from .data import Atlas, load_atlas
-from .errors import DataError, ParameterError, ReformkitError, ScenarioError
-from .scenario import Block, Scenario, Track, load_scenario  # issue 3: scenarios
-from .evaluate import ScenarioResult, evaluate  # issue 3: evaluation
-from .population import project  # issue 6: cohort projection
-from .economy import best_practice  # issue 7: economy
+from .economy import best_practice
+from .errors import (CacheMissingError, DataError, InfeasibleError, ParameterError, ReformkitError,
+                     ScenarioError)
+from .evaluate import ScenarioResult, evaluate
+from .population import project
+from .scenario import Block, Scenario, Track, load_scenario
 
 __version__ = "0.1.0"
 
-__all__ = ["Atlas", "load_atlas", "ReformkitError", "DataError", "ScenarioError", "ParameterError"]
-__all__ += ["Scenario", "Block", "Track", "load_scenario", "ScenarioResult", "evaluate"]  # issue 3
+__all__ = ["Atlas", "load_atlas", "Scenario", "Block", "Track", "load_scenario", "ScenarioResult", "evaluate",
+           "project", "best_practice", "ReformkitError", "DataError", "CacheMissingError", "ScenarioError",
+           "ParameterError", "InfeasibleError"]

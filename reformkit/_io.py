@@ -7,20 +7,36 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
+from .errors import ReformkitError
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path in the target's folder; on success rename it onto ``target``.
 
-    If the block raises, the temporary file is removed and ``target`` is left as it was.
+    If the block raises, the temporary file is removed and ``target`` is left as it was. The file gets the
+    mode a plain ``open(..., "w")`` would give it (temporary files are created private). A target that
+    cannot be written (a folder, a read-only place) is a user error naming the path.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
+    if target.is_dir():
+        raise ReformkitError(f"{target}: is a folder; give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
+    except OSError as exc:
+        raise ReformkitError(f"{target}: cannot write ({exc.strerror or exc})") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

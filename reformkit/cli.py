@@ -113,7 +113,8 @@ def cmd_project(args: argparse.Namespace) -> int:
     with atomic_path(args.out, suffix=".csv") as tmp:
         out.to_csv(tmp, index=False)
     y0, y1 = int(totals.index[0]), int(totals.index[-1])
-    print(f"Framskrevet folkemengde ({args.alternative}, {args.borders}-grenser) for {atlas.kommuner.shape[0]} "
+    from .population.notes import ALTERNATIVE_LABELS_NB
+    print(f"Framskrevet folkemengde ({ALTERNATIVE_LABELS_NB.get(args.alternative, args.alternative)}, {args.borders}-grenser) for {atlas.kommuner.shape[0]} "
           f"kommuner {y0}–{y1}: {nb_int(totals.iloc[0])} i {y0}, {nb_int(totals.iloc[-1])} i {y1}. "
           f"Skrev {nb_int(len(out))} rader til {args.out}.")
     return 0
@@ -123,6 +124,13 @@ def cmd_propose(args: argparse.Namespace) -> int:
     from . import load_atlas, propose
     if (args.centres is None) == (args.sweep is None):
         raise ReformkitError("give either --centres K (one proposal) or --sweep K (k = 1..K)")
+    bad = [f"{flag} {value}: must be at least {least}" for flag, value, least in (
+        ("--centres", args.centres, 1), ("--sweep", args.sweep, 1), ("--min-population", args.min_population, 0),
+        ("--max-travel-minutes", args.max_travel_minutes, 0)) if value is not None and value < least]
+    if args.time_limit is not None and args.time_limit <= 0:
+        bad.append(f"--time-limit {args.time_limit}: must be more than 0 seconds")
+    if bad:
+        raise ReformkitError("invalid options for propose", bad)
     atlas = load_atlas(borders=args.borders)
     opts = dict(min_population=args.min_population, max_travel_minutes=args.max_travel_minutes,
                 fixed_centres=args.fixed_centre, time_limit=args.time_limit)
@@ -157,7 +165,7 @@ def cmd_render(args: argparse.Namespace) -> int:
     result = render_batch(args.scenarios, args.out, jobs=args.jobs)
     for o in result.outcomes:
         if o.ok:
-            print(f"  ok    {o.task.out}  ({nb_int(o.bytes / 1024)} kB, {o.seconds:.1f} s)")
+            print(f"  ok    {o.task.out}  ({nb_int(o.bytes / 1024)} kB, {nb_float(o.seconds)} s)")
         else:
             print(f"  FEIL  {o.task.label}: {o.error}", file=sys.stderr)
     print(f"Indeks: {result.index}")

@@ -186,14 +186,7 @@ def render_notebook(notebook: str | Path, parameters: dict[str, Any], out: str |
     resources = {"reformkit_js": charts.vega_bundle(), "reformkit_generated": generated or generated_line(),
                  "metadata": {"name": title or notebook.stem}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    return _publish(out, _clean_html(body))
-
-
-def _publish(out: str | Path, text: str) -> Path:
-    """Write atomically and make the file world-readable (the temporary file is created 0600)."""
-    path = write_text_atomic(out, text)
-    path.chmod(0o644)
-    return path
+    return write_text_atomic(out, _clean_html(body))
 
 
 def _first_line(text: str) -> str:
@@ -241,6 +234,8 @@ def plan(scenarios: Sequence[str | Path], out_dir: str | Path, *, county: bool =
     for raw in scenarios:
         path = Path(raw)
         stem = _slug(path.stem)
+        if stem in ("index", Path(COMPARE_FILE).stem) or stem.startswith("fylke-"):
+            stem = f"scenario-{stem}"  # those names belong to the index, comparison and county pages
         name = stem if stem not in used else f"{stem}-{len(used)}"
         used.add(name)
         task = Task("scenario", str(path), SCENARIO_NOTEBOOK, {"scenario_path": str(path.resolve())},
@@ -356,7 +351,7 @@ p.rk-generated {{ color: #777; font-size: 85%; }}
 </body>
 </html>
 """
-    return _publish(out_dir / "index.html", text)
+    return write_text_atomic(out_dir / "index.html", text)
 
 
 __all__ = ["render_batch", "render_notebook", "plan", "write_index", "run_task", "normalise_notebook",

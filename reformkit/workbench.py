@@ -12,6 +12,7 @@ and is tested without a browser.
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import ipywidgets as w
@@ -126,8 +127,9 @@ class Workbench:
     def _guard(self, action) -> None:
         try:
             action()
-        except ReformkitError as exc:  # user errors show in the status line; nothing changes
-            self.message = f"<span style='color:#b00'>{exc.message}</span>"
+        except (ReformkitError, OSError) as exc:  # user errors show in the status line; nothing changes
+            text = exc.message if isinstance(exc, ReformkitError) else f"kunne ikke lagre: {exc.strerror or exc}"
+            self.message = f"<span style='color:#b00'>{html.escape(text)}</span>"
             self._refresh()
 
     def _refresh(self) -> None:

@@ -216,3 +216,15 @@ def test_error_output_without_failed_cell_fails_the_report(tmp_path):
     outcome = report.run_task(report.Task("scenario", "x", str(path), {}, tmp_path / "x.html"))
     assert outcome.error == "bad_display.ipynb: ValueError: tegnefeil"
     assert not (tmp_path / "x.html").exists()
+
+
+def test_scenario_names_never_collide_with_generated_pages(tmp_path):
+    files = []
+    for stem in ("index", "sammenligning", "fylke-15"):
+        f = tmp_path / f"{stem}.yaml"
+        f.write_text((SCENARIOS_DIR / "more-og-romsdal-2.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        files.append(f)
+    tasks, failures = report.plan(files, tmp_path / "out")
+    names = [t.out.name for t in tasks]
+    assert not failures and len(names) == len(set(names))
+    assert {"scenario-index.html", "scenario-sammenligning.html", "scenario-fylke-15.html"} <= set(names)

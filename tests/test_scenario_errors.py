@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+import reformkit as rk
 from reformkit.cli import main
+from reformkit.paths import SCENARIOS_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -113,3 +115,26 @@ def test_no_traceback_from_a_real_process(tmp_path):
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "did you mean 'Averøy'" in proc.stderr
+
+
+@pytest.mark.parametrize("assumptions, message", [
+    ({"econmy": {"discount_rate": 0.04}}, "assumptions.econmy: unknown section; did you mean 'economy'?"),
+    ({"travel": 5}, "assumptions.travel must be a mapping"),
+    ({"economy": [1, 2]}, "assumptions.economy must be a mapping"),
+])
+def test_bad_assumption_sections(assumptions, message):
+    import yaml
+    data = yaml.safe_load((SCENARIOS_DIR / "more-og-romsdal-4.yaml").read_text(encoding="utf-8"))
+    data["assumptions"] = assumptions
+    with pytest.raises(rk.ScenarioError) as exc:
+        rk.Scenario.from_dict(data, source="x.yaml")
+    assert any(message in p for p in exc.value.problems)
+
+
+def test_bad_travel_parameter_names_the_scenario(atlas):
+    import yaml
+    data = yaml.safe_load((SCENARIOS_DIR / "more-og-romsdal-4.yaml").read_text(encoding="utf-8"))
+    data["assumptions"] = {"travel": {"speed": "fast"}}
+    sc = rk.Scenario.from_dict(data, atlas=atlas, source="x.yaml")
+    with pytest.raises(rk.ParameterError, match=r"x.yaml: assumptions.travel: .*unknown parameter 'speed'"):
+        rk.evaluate(sc, atlas)

@@ -63,7 +63,8 @@ def _valid_dict(draw) -> dict:
             "description": draw(st.text(max_size=200)), "borders": 2024, "base_year": base,
             "horizon": draw(st.integers(base + 1, 2024)), "projection": "main",
             "area": draw(st.sampled_from([None, ["91"]])), "blocks": blocks,
-            "assumptions": draw(st.dictionaries(st.sampled_from(["a", "b"]), st.integers(), max_size=2))}
+            "assumptions": draw(st.fixed_dictionaries({}, optional={"economy": st.fixed_dictionaries(
+                {}, optional={"discount_rate": st.sampled_from([0.02, 0.04])})}))}
 
 
 valid_dicts = st.composite(_valid_dict)()

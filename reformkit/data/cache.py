@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._io import write_text_atomic
+from .._io import atomic_path, write_text_atomic
 from ..errors import CacheMissingError
 from ..paths import cache_dir
 from .catalogue import catalogue
@@ -121,14 +121,8 @@ def write_extra(name: str, df: pd.DataFrame, info: dict, root: Path | None = Non
     folder = extra_dir(root)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.parquet"
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".parquet", dir=folder)
-    os.close(fd)
-    try:
+    with atomic_path(target, ".parquet") as tmp:
         df.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     manifest = read_extra_manifest(root)
     manifest[name] = {**info, "rows": int(len(df)), "retrieved": dt.date.today().isoformat()}
     write_text_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))

@@ -67,8 +67,8 @@ def undo_split_inflation(pop: pd.DataFrame, codes_til_2024: pd.DataFrame) -> tup
     out = pop.copy()
     out.loc[fix, "population"] = (pop.loc[fix, "population"].to_numpy() // n[fix]).astype(pop["population"].dtype)
     fixed = m.loc[fix].groupby("kommunenummer").agg(first=("year", "min"), last=("year", "max"), n=("parts", "max"))
-    notes = [f"population-2019: kommune {code} divided by {int(r.n)} in {int(r.first)}–{int(r.last)} "
-             f"(the source counted it once per part of its later split)" for code, r in fixed.iterrows()]
+    notes = [f"befolkning på 2019-grenser: kommune {code} delt på {int(r.n)} for {int(r.first)}–{int(r.last)} "
+             f"(kilden telte den én gang per del av den senere delingen)" for code, r in fixed.iterrows()]
     return out, notes
 
 

@@ -22,8 +22,6 @@ when the module exists, KOSTRA, financial key figures and ROBEK (``reformkit.dat
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import inspect
 from pathlib import Path
 
 import geopandas as gpd
@@ -257,31 +255,17 @@ def fetch_projection(session, *, progress: bool = True, root: Path | None = None
     return len(df)
 
 
-def _call_kostra(fn, session, progress: bool, root: Path | None) -> tuple[object, bool]:
-    """Call a KOSTRA fetcher with the arguments it takes; (result, whether it stored the dataset itself)."""
-    params = inspect.signature(fn).parameters
-    offered = {"session": session, "progress": progress, "root": root, "store": True}
-    return fn(**{k: v for k, v in offered.items() if k in params}), "store" in params
-
-
 def fetch_extra(name: str, session, *, progress: bool, root: Path | None) -> str:
     """Fetch one optional dataset; return a one-line Norwegian note of what happened."""
     if name == "ssb-projection":
         rows = fetch_projection(session, progress=progress, root=root)
         return f"ssb_projection: {rows} rader (SSB befolkningsframskrivinger)"
-    try:
-        module = importlib.import_module("reformkit.data.kostra")
-    except ImportError:
-        return f"{name}: hoppet over (modulen reformkit.data.kostra finnes ikke i denne versjonen)"
-    fn = getattr(module, f"fetch_{name}", None)
-    if fn is None:
-        return f"{name}: hoppet over (reformkit.data.kostra har ingen henter for {name})"
-    result, stored = _call_kostra(fn, session, progress, root)
-    if isinstance(result, pd.DataFrame):
-        if not stored:
-            cache.write_extra(name, result, _info(name), root=root)
-        return f"{name}: {len(result)} rader"
-    return f"{name}: hentet"
+    from . import kostra  # the KOSTRA and finance fetchers store their own datasets
+    fetchers = {"kostra": kostra.fetch_kostra, "finance": kostra.fetch_finance}
+    if name not in fetchers:
+        return f"{name}: ikke hentet (ingen nettkilde er lagt inn for {name} ennå)"
+    df = fetchers[name](session=session, progress=progress, root=root, store=True)
+    return f"{name}: {len(df)} rader"
 
 
 # ---- entry point -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from ..errors import DataError
 from . import cache
 from .core import build_core
 from .mirror import FILES, read_file, read_expenditure_index
@@ -23,8 +24,11 @@ def import_mirror(directory: str | Path, root: Path | None = None, progress: boo
     """
     directory = Path(directory).expanduser().resolve()
     if not directory.is_dir():
-        from ..errors import DataError
         raise DataError(f"{directory}: no such directory (expected an offline mirror laid out like ../shared/data)")
+    missing = [f"{directory / rel}: file missing from the mirror (expected {rel})"
+               for rel in FILES.values() if not (directory / rel).is_file()]
+    if missing:
+        raise DataError(f"{directory}: the mirror is incomplete; nothing was changed in the cache", missing)
     raw = {}
     steps = tqdm(list(FILES), desc="Leser datafiler", unit="fil", disable=not progress)
     for key in steps:

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 
 from ..economy import block_economy, scenario_params
-from ..geo import adjacency_lists
+from ..errors import ParameterError, ReformkitError
+from ..geo import adjacency_lists, travel_minutes
 from ..params import read_param_file
 from ..paths import PARAMS_DIR
 from ..population import old_age_support_ratio
@@ -34,13 +35,13 @@ def _criteria() -> dict:
 
 
 def _travel(atlas, scenario: Scenario) -> tuple[pd.DataFrame | None, str | None]:
-    try:
-        from ..geo import travel_minutes
-    except ImportError:
-        return None, ("Reisetidsmodellen er ikke tilgjengelig i denne versjonen; reisetid til senteret er "
-                      "ikke beregnet.")
     overrides = scenario.assumptions.get("travel")
-    return travel_minutes(atlas, params=overrides if isinstance(overrides, dict) else None), None
+    try:
+        return travel_minutes(atlas, params=dict(overrides) if overrides else None), None
+    except ReformkitError as exc:  # name the scenario whose assumptions are at fault
+        origin = scenario.source or scenario.name
+        problems = None if exc.problems == [exc.message] else exc.problems
+        raise ParameterError(f"{origin}: assumptions.travel: {exc.message}", problems) from None
 
 
 def _kommune_info(atlas) -> dict:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..population import AGE_GROUPS, age_group_table
+from ..population import AGE_GROUPS, age_group_table, population_series
 
 #: columns of every population table of a result: the eight cost-key groups, then the total
 COLUMNS: list[str] = [*AGE_GROUPS, "total"]
@@ -33,31 +33,24 @@ class KommuneSeries:
         return [y for y in self.years if y not in set(self.observed_years)]
 
 
-def _projection_function():
-    try:
-        from ..population import population_series
-    except ImportError:
-        return None
-    return population_series
-
-
 def _compute(atlas, base_year: int, horizon: int, projection: str) -> KommuneSeries:
     last_observed = atlas.years[-1]
     warnings: list[str] = []
     if horizon <= last_observed:
         pop = atlas.population[atlas.population["year"].between(base_year, horizon)]
     else:
-        series = _projection_function()
-        if series is None:
-            pop = atlas.population[atlas.population["year"] >= base_year]
-            warnings.append(f"Befolkningsframskrivingen er ikke tilgjengelig i denne versjonen; resultatene "
-                            f"gjelder bare observerte år {base_year}–{last_observed}, ikke til {horizon}.")
-        else:
-            pop = series(atlas, base_year, horizon, alternative=projection)
+        pop = population_series(atlas, base_year, horizon, alternative=projection)
     table = age_group_table(pop)
     codes = pd.Index(atlas.codes, name="kommunenummer")
     years = sorted(int(y) for y in table.index.get_level_values("year").unique())
     full = pd.MultiIndex.from_product([codes, years], names=["kommunenummer", "year"])
+    observed_rows = atlas.population.loc[atlas.population["year"].between(base_year, min(horizon, last_observed)),
+                                         ["kommunenummer", "year"]].drop_duplicates()
+    present = pd.MultiIndex.from_arrays([observed_rows["kommunenummer"].astype(str), observed_rows["year"].astype(int)])
+    missing = full[full.get_level_values("year") <= last_observed].difference(present)
+    if len(missing):  # e.g. a kommune founded after base_year: say so rather than count it silently as 0
+        pairs = ", ".join(f"{k} ({y})" for k, y in list(missing)[:6]) + (" …" if len(missing) > 6 else "")
+        warnings.append(f"Mangler befolkningstall for {len(missing)} kommune-år, regnet som 0: {pairs}.")
     values = table.reindex(full, fill_value=0)[COLUMNS].to_numpy(dtype=np.float64)
     values = values.reshape(len(codes), len(years), len(COLUMNS))
     values.setflags(write=False)

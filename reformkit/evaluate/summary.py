@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 
 from ..fmt import nb_float, nb_int, nb_pct
+from ..population.notes import ALTERNATIVE_LABELS_NB
 from .result import ScenarioResult
 
 
@@ -42,7 +43,8 @@ def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
     projected = res.projected_years
     lines = [sc.name,
              f"{sc.borders}-grenser · basisår {base} · horisont {last}"
-             + (f" · framskriving «{sc.projection}» for {projected[0]}–{projected[-1]}" if projected else
+             + (f" · framskriving ({ALTERNATIVE_LABELS_NB.get(sc.projection, sc.projection)}) for "
+                f"{projected[0]}–{projected[-1]}" if projected else
                 " · bare observerte tall"),
              f"Kommuner før: {res.kommuner_before} · etter: {res.kommuner_after}", "", "Blokker"]
     header = ["Blokk", "Senter", "Kommuner", "Slås sammen", f"Innb. {base}", f"Innb. {last}", "Endring",

@@ -191,11 +191,7 @@ def ba_regions(atlas, fylkesnummer: str) -> tuple[str, pd.DataFrame]:
 
 def candidates(atlas, fylkesnummer: str, n: int = 10) -> tuple[str, pd.DataFrame | None]:
     """Candidate tyngdepunkter from :func:`reformkit.propose.rank_candidates`, or a note when unavailable."""
-    try:
-        from ..propose.ranking import RANK_LABELS, rank_candidates
-    except ImportError:
-        return (f"Rangering av kandidater til tyngdepunkt er {NOT_COMPUTED} (modulen for forslag er ikke "
-                "tilgjengelig i denne versjonen).", None)
+    from ..propose.ranking import RANK_LABELS, rank_candidates
     ranked = rank_candidates(atlas, fylkesnummer).head(n).reset_index()
     top = ranked.iloc[0] if len(ranked) else None
     text = ("Kandidater til tyngdepunkt, rangert etter hvor mange av fylkets innbyggere som bor innen 60 "

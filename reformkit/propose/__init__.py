@@ -147,7 +147,7 @@ class Proposal:
         if atlas is None:
             from ..data import load_atlas
             atlas = load_atlas(self.borders)
-        return write_scenario(self.to_scenario(atlas), path)
+        return write_scenario(self.to_scenario(atlas), path, atlas)
 
     def summary(self) -> str:
         """A Norwegian text summary for the CLI."""

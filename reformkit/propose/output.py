@@ -3,13 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from .._io import write_text_atomic
 from ..fmt import nb_float, nb_int
+from ..scenario import Scenario
+from ..scenario.model import DEFAULT_HORIZON, DEFAULT_PROJECTION
 
-HORIZON = 2040
-PROJECTION = "main"
 
 SWEEP_LABELS = {
     "k": "Antall tyngdepunkter",
@@ -70,18 +67,18 @@ def scenario_dict(prop, atlas) -> dict:
         "description": " ".join(parts),
         "borders": int(atlas.borders),
         "base_year": int(prop.year),
-        "horizon": HORIZON,
-        "projection": PROJECTION,
+        "horizon": DEFAULT_HORIZON,
+        "projection": DEFAULT_PROJECTION,
         "area": list(prop.area),
         "blocks": blocks,
         "assumptions": {},
     }
 
 
-def write_scenario(doc: dict, path: str | Path) -> Path:
-    """Write a scenario dict as YAML (UTF-8, keys in contract order), atomically."""
-    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=110)
-    return write_text_atomic(path, text)
+def write_scenario(doc: dict, path: str | Path, atlas) -> Path:
+    """Write a scenario dict through :class:`~reformkit.scenario.Scenario` (validated, round-trips), atomically."""
+    Scenario.from_dict(doc, atlas=atlas, source=str(path)).to_yaml(path)
+    return Path(path)
 
 
 def summary_text(prop) -> str:
@@ -94,7 +91,7 @@ def summary_text(prop) -> str:
                      f"lengste reisetid {nb_float(b['max_minutes'], 0)} min")
         lines.append("    " + ", ".join(f"{r.kommunenavn}{'' if r.track == 'merge' else ' (samarbeid)'}"
                                         for r in members.sort_values("minutes").itertuples()))
-    gap = "–" if prop.gap is None else f"{prop.gap * 100:.4f} %".replace(".", ",")
+    gap = "–" if prop.gap is None else f"{nb_float(prop.gap * 100, 4)} %"
     lines.append(f"Metode: {METHOD_TEXT.get(prop.method, prop.method)}, "
                  f"status: {STATUS_TEXT.get(prop.status, prop.status)}, "
                  f"{nb_float(prop.seconds, 2)} s")

@@ -15,16 +15,16 @@ TOP_KEYS = ("name", "description", "borders", "base_year", "horizon", "projectio
 BLOCK_KEYS = ("name", "centre", "members")
 BORDER_YEARS = (2024, 2019)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-#: used only when reformkit.population is not importable
-_FALLBACK_ALTERNATIVES = ("main", "low", "high", "zero-migration")
+
+
+#: Sections of a scenario's ``assumptions``: ``economy`` (reformkit.economy.params) and ``travel``
+#: (reformkit.geo travel-model parameters, or ``matrix_csv``).
+ASSUMPTION_SECTIONS = ("economy", "travel")
 
 
 def projection_alternatives() -> tuple[str, ...]:
     """The projection alternatives a scenario may name (from the population module when present)."""
-    try:
-        from ..population.projection import ENGINE_ALTERNATIVES, SSB_ALTERNATIVES
-    except ImportError:
-        return _FALLBACK_ALTERNATIVES
+    from ..population.projection import ENGINE_ALTERNATIVES, SSB_ALTERNATIVES
     return tuple(ENGINE_ALTERNATIVES) + tuple(SSB_ALTERNATIVES)
 
 
@@ -161,6 +161,13 @@ def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source
     if not isinstance(assumptions, Mapping):
         P.add(("assumptions",), f"assumptions must be a mapping of parameter overrides, got {_kind(assumptions)}")
         assumptions = {}
+    for section, value in assumptions.items():
+        if section not in ASSUMPTION_SECTIONS:
+            P.add(("assumptions", section), f"assumptions.{section}: unknown section{_suggest(section, ASSUMPTION_SECTIONS)}"
+                  f" (known: {', '.join(ASSUMPTION_SECTIONS)})")
+        elif not isinstance(value, Mapping):
+            P.add(("assumptions", section), f"assumptions.{section} must be a mapping of parameter overrides, "
+                  f"got {_kind(value)}")
 
     if atlas is None and load and borders is not None:
         from ..data import load_atlas
