@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+from reformkit._io import write_text_atomic
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,7 +118,7 @@ COMPARE = [
              "                 title=\"Minste kommune etter reformen (innbyggere ved horisonten)\",\n"
              "                 value_title=\"Innbyggere\", text=\"tekst\")"),
     ("md", "## Reisetid og alderbæreevne"),
-    ("code", "charts.bar_chart(figures.assign(tekst=figures[\"max_travel\"].round(0).astype(str) + \" min\"), \"name\",\n"
+    ("code", "charts.bar_chart(figures.assign(tekst=figures[\"max_travel\"].map(lambda v: nb_float(v, 0) + \" min\")), \"name\",\n"
              "                 \"max_travel\", title=\"Lengste reisetid til et senter\", value_title=\"Minutter\", text=\"tekst\")"),
     ("code", "charts.bar_chart(figures.assign(tekst=figures[\"support_horizon\"].map(lambda v: nb_float(v, 2))),\n"
              "                 \"name\", \"support_horizon\", title=\"Alderbæreevne ved horisonten (hele området)\",\n"
@@ -170,7 +172,7 @@ def main() -> int:
     for name, cells in NOTEBOOKS.items():
         nb = build(cells)
         nbformat.validate(nb)
-        (OUT / name).write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        write_text_atomic(OUT / name, nbformat.writes(nb) + "\n")
         print(f"wrote {OUT / name}")
     return 0
 

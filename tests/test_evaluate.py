@@ -125,13 +125,6 @@ def test_years_after_the_data_come_from_the_projection(small_atlas):
     assert not any("framskriving" in w.lower() for w in res.warnings)
 
 
-def test_without_projection_only_observed_years_with_a_warning(small_atlas, monkeypatch):
-    monkeypatch.setattr(series_module, "_projection_function", lambda: None)
-    res = rk.evaluate(small_scenario(small_atlas, horizon=2031), small_atlas)
-    assert res.years[-1] == 2024 and res.projected_years == []
-    assert any("ikke tilgjengelig" in w for w in res.warnings)
-
-
 def test_scenario_on_other_borders_is_rejected(small_atlas):
     sc = Scenario.from_dict({"name": "x", "borders": 2019, "base_year": 2015, "horizon": 2020,
                              "blocks": [{"name": "B", "centre": "9901", "members": {"9901": "merge"}}]})

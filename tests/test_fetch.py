@@ -447,36 +447,26 @@ def test_fetch_shaped_register_and_empty_ba_build_a_valid_atlas(tmp_path):
     assert manifest["method"] == "fetch" and "ssb-projection" not in manifest["datasets"]
 
 
-def test_kostra_extras_are_called_lazily_or_skipped(monkeypatch, tmp_path):
-    import sys
-    import types
-    monkeypatch.setitem(sys.modules, "reformkit.data.kostra", None)  # module absent
-    note = fetch.fetch_extra("kostra", FakeSession(), progress=False, root=tmp_path)
-    assert "hoppet over" in note and cache.read_extra("kostra", root=tmp_path) is None
+def test_kostra_extras_dispatch_to_the_kostra_fetchers(monkeypatch, tmp_path):
+    from reformkit.data import kostra
     seen = {}
 
-    def fetch_kostra(session, progress=True):
-        seen["session"] = session
-        return pd.DataFrame({"kommunenummer": ["1101"], "year": [2024], "service_area": ["pleie"],
-                             "kr_per_inhabitant": [1.0]})
+    def fake(name):
+        def fetcher(session=None, progress=True, store=True, root=None):
+            seen[name] = (session, store, root)
+            df = pd.DataFrame({"kommunenummer": ["1101"], "year": [2024]})
+            cache.write_extra(name, df, {"attribution": "own info"}, root=root)
+            return df
+        return fetcher
 
-    module = types.ModuleType("reformkit.data.kostra")
-    module.fetch_kostra = fetch_kostra
-    monkeypatch.setitem(sys.modules, "reformkit.data.kostra", module)
+    monkeypatch.setattr(kostra, "fetch_kostra", fake("kostra"))
+    monkeypatch.setattr(kostra, "fetch_finance", fake("finance"))
     session = FakeSession()
     assert fetch.fetch_extra("kostra", session, progress=False, root=tmp_path) == "kostra: 1 rader"
-    assert seen["session"] is session and len(cache.read_extra("kostra", root=tmp_path)) == 1
-    assert "ingen henter" in fetch.fetch_extra("finance", session, progress=False, root=tmp_path)
-
-    def fetch_finance(session=None, progress=True, store=True, root=None):  # stores by itself
-        df = pd.DataFrame({"kommunenummer": ["1101"], "year": [2024], "netto_driftsresultat_pct": [1.5]})
-        if store:
-            cache.write_extra("finance", df, {"attribution": "own info", "table": "12134"}, root=root)
-        return df
-
-    module.fetch_finance = fetch_finance
     assert fetch.fetch_extra("finance", session, progress=False, root=tmp_path) == "finance: 1 rader"
-    assert cache.read_extra_manifest(tmp_path)["finance"]["attribution"] == "own info"  # not overwritten
+    assert seen["kostra"] == (session, True, tmp_path) and seen["finance"][0] is session
+    assert cache.read_extra_manifest(tmp_path)["finance"]["attribution"] == "own info"  # stored once, by kostra
+    assert "ikke hentet" in fetch.fetch_extra("robek", session, progress=False, root=tmp_path)  # no online source yet
 
 
 @pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the offline mirror")

@@ -7,8 +7,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .demography import AGE_LABELS, SERVICES, expenditure_need
-from .merger import COMPONENTS, cooperation_savings, merger_schedule, present_value, regional_loss
+from .demography import AGE_LABELS, SERVICES, as_age_table, expenditure_need
+from .merger import (COMPONENTS, cooperation_savings, has_storbytilskudd, merger_schedule, present_value,
+                     regional_loss)
 from .params import EconomyParams, apply_assumptions, load_economy_params
 
 #: Norwegian labels of the merger components, in waterfall order.
@@ -40,18 +41,6 @@ def scenario_params(scenario: Any) -> EconomyParams:
 
 def _track(value: Any) -> str:
     return str(getattr(value, "value", value)).lower()
-
-
-def _age_table(pop: pd.DataFrame, members: list[str]) -> pd.DataFrame:
-    """Age-group table (index kommunenummer, year) of ``members`` from a long or an age-group table."""
-    if "age" in pop.columns:
-        from ..population import age_group_table
-        unit = "kommunenummer" if "kommunenummer" in pop.columns else "unit"
-        return age_group_table(pop[pop[unit].isin(members)])
-    if isinstance(pop.index, pd.MultiIndex):
-        return pop[pop.index.get_level_values(0).isin(members)]
-    unit = "kommunenummer" if "kommunenummer" in pop.columns else "unit"
-    return pop[pop[unit].isin(members)].set_index([unit, "year"])
 
 
 def _by_year(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
@@ -86,7 +75,7 @@ def block_economy(scenario: Any, atlas: Any, pop: pd.DataFrame, block: Any,
     members = {str(k): _track(t) for k, t in block.members.items()}
     merge = [k for k, t in members.items() if t == "merge"]
     coop = [k for k, t in members.items() if t == "cooperate"]
-    table = _age_table(pop, list(members))
+    table = as_age_table(pop, list(members))
     table = table[(table.index.get_level_values(1) >= base) & (table.index.get_level_values(1) <= horizon)]
     # the need is linear in persons: the block's need is the need of its summed age groups
     block_ages = table[list(AGE_LABELS)].groupby(level=1).sum()
@@ -103,7 +92,7 @@ def block_economy(scenario: Any, atlas: Any, pop: pd.DataFrame, block: Any,
     start = base + int(params.get("merger.start_offset_years"))
     rate = float(params.get("discount_rate"))
     if len(merge) >= 2:
-        totals = table["total"] if "total" in table.columns else table.sum(axis=1)
+        totals = table["total"] if "total" in table.columns else table[list(AGE_LABELS)].sum(axis=1)
         merged = totals[totals.index.get_level_values(0).isin(merge)].groupby(level=1).sum()
         member_base = totals[(totals.index.get_level_values(0).isin(merge))
                              & (totals.index.get_level_values(1) == base)].droplevel(1)
@@ -117,11 +106,16 @@ def block_economy(scenario: Any, atlas: Any, pop: pd.DataFrame, block: Any,
             not_computed.append("Nord-Norge-tilskudd i Namdalen: hvilke trønderske kommuner som får det, står ikke "
                                 "i dataene (ikke beregnet)")
         sched = merger_schedule(len(merge), {int(y): float(v) for y, v in merged.items()}, start, params,
-                                regional, base_population=float(merged.get(base, merged.iloc[0])))
+                                regional, base_population=float(merged.get(base, merged.iloc[0])), members=merge)
         doc["merger"] = _by_year(sched[[*COMPONENTS, "net"]])
         doc["present_value"] = _num(present_value(sched["net"], base, rate))
         doc["present_value_components"] = {c: _num(present_value(sched[c], base, rate)) for c in COMPONENTS}
         doc["regionkommune_kommuner"] = len(merge)
+        storby = has_storbytilskudd(merge, params)
+        if storby:
+            names = atlas.kommuner["kommunenavn_kort"].astype(str).to_dict() if atlas is not None else {}
+            notes.append("Ingen regionsentertilskudd: " + ", ".join(f"{names.get(k, k)} ({k})" for k in storby)
+                         + " får storbytilskudd, og de to tilskuddene gis ikke sammen.")
         if sched.index.max() > horizon:
             notes.append(f"Innbyggertallet etter {horizon} holdes fast på nivået i {horizon} (regionsentertilskudd).")
         notes.append("Basistilskuddet er regnet uten gradering etter strukturkriteriet; beløpene står i kroner "

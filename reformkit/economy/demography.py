@@ -12,19 +12,28 @@ import numpy as np
 import pandas as pd
 
 from ..errors import DataError
+from ..population import AGE_GROUPS, age_group_table
 from .params import EconomyParams, load_economy_params
 
-AGE_LABELS = ("0-1", "2-5", "6-15", "16-22", "23-66", "67-79", "80-89", "90+")
+#: The cost key's eight age groups, in order (labels of :data:`reformkit.population.AGE_GROUPS`).
+AGE_LABELS = tuple(AGE_GROUPS)
 SERVICES = ("barnehage", "grunnskole", "pleie_omsorg", "other")
 SERVICE_LABELS_NB = {"barnehage": "Barnehage (0–5 år)", "grunnskole": "Grunnskole (6–15 år)",
                      "pleie_omsorg": "Pleie og omsorg (67+ år)", "other": "Andre tjenester (16–66 år)",
                      "total": "Sum alderskriterier"}
 
 
-def _as_age_table(pop: pd.DataFrame) -> pd.DataFrame:
-    """Accept the wide age-group table (index unit, year) or a long population table (age column)."""
+def as_age_table(pop: pd.DataFrame, members: list[str] | None = None) -> pd.DataFrame:
+    """The age-group table (index (unit, year), columns the 8 groups [+ total]) of ``pop``.
+
+    ``pop``: that table already (indexed, or with columns unit/kommunenummer and year) or a long population
+    table (age column), which is grouped with :func:`reformkit.population.age_group_table`. ``members``: keep
+    only these units (kommunenummer). DataError when the age groups or the unit/year keys are missing.
+    """
     if "age" in pop.columns:
-        from ..population import age_group_table
+        unit = next((c for c in ("kommunenummer", "unit") if c in pop.columns), None)
+        if members is not None and unit is not None:
+            pop = pop[pop[unit].isin(members)]
         return age_group_table(pop)
     table = pop
     if not isinstance(table.index, pd.MultiIndex):
@@ -35,6 +44,8 @@ def _as_age_table(pop: pd.DataFrame) -> pd.DataFrame:
     missing = [g for g in AGE_LABELS if g not in table.columns]
     if missing:
         raise DataError(f"age-group table: missing age group column(s) {', '.join(missing)}")
+    if members is not None:
+        table = table[table.index.get_level_values(0).isin(members)]
     return table
 
 
@@ -53,7 +64,7 @@ def expenditure_need(pop: pd.DataFrame, params: EconomyParams | None = None,
     8405800
     """
     params = params or load_economy_params()
-    table = _as_age_table(pop)
+    table = as_age_table(pop)
     units_name = table.index.names[0] or "unit"
     column = {g: i for i, g in enumerate(AGE_LABELS)}
     # (groups × services) matrix of unit amounts: need per service = persons @ matrix
@@ -93,17 +104,22 @@ def expenditure_need(pop: pd.DataFrame, params: EconomyParams | None = None,
     return pd.DataFrame(out)
 
 
-def aggregate_need(need: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
+def aggregate_need(need: pd.DataFrame, groups: dict[str, str], base_year: int | None = None) -> pd.DataFrame:
     """Sum an :func:`expenditure_need` table of kommuner into larger units (``groups``: kommune -> unit).
 
-    Kroner and persons add up; per-inhabitant figures are recomputed from the sums.
+    Kroner and persons add up; per-inhabitant figures are recomputed from the sums, and
+    ``change_per_inhabitant`` is measured from ``base_year`` (default the first year; pass the scenario's base
+    year, the one ``need`` was computed with, so all change columns share it).
     """
     sub = need[need["unit"].isin(groups)].copy()
     sub["unit"] = sub["unit"].map(groups)
     cols = ["population", *SERVICES, "total"] + [f"change_{c}" for c in (*SERVICES, "total")]
     agg = sub.groupby(["unit", "year"], sort=True)[cols].sum().reset_index()
     agg["per_inhabitant"] = agg["total"] / agg["population"].where(agg["population"] > 0)
-    base = agg.groupby("unit")["year"].transform("min")
+    years = set(agg["year"].astype(int))
+    base = int(base_year) if base_year is not None else min(years, default=0)
+    if years and base not in years:
+        raise DataError(f"expenditure need: base year {base} is not in the table ({min(years)}–{max(years)})")
     first = agg[agg["year"] == base].set_index("unit")["per_inhabitant"]
     agg["change_per_inhabitant"] = agg["per_inhabitant"] - agg["unit"].map(first)
     return agg

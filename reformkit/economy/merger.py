@@ -9,6 +9,7 @@ numbers or DataFrames; nothing here reads files except through the parameters.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -75,11 +76,40 @@ def lost_basis(n_kommuner: int, params: EconomyParams) -> float:
     return max(0, n_kommuner - 1) * float(params.get("cost_key.basis.unit_amount"))
 
 
-def regionsenter(inhabitants: float, n_kommuner: int, params: EconomyParams) -> float:
-    """Regionsentertilskudd of a merged kommune (0 below the threshold or when nothing was merged)."""
+def has_storbytilskudd(members: Iterable[str], params: EconomyParams) -> list[str]:
+    """The ``members`` that receive storbytilskudd (``regionsenter.storbytilskudd_kommuner``), in order."""
+    storby = {str(k) for k in params.get("regionsenter.storbytilskudd_kommuner") or ()}
+    return [str(k) for k in members if str(k) in storby]
+
+
+def regionsenter(inhabitants: float, n_kommuner: int, params: EconomyParams,
+                 members: Iterable[str] | None = None) -> float:
+    """Regionsentertilskudd of a merged kommune (0 below the threshold or when nothing was merged).
+
+    Not paid together with storbytilskudd: 0 when one of ``members`` (kommunenummer) is a storby kommune.
+
+    >>> from reformkit.economy.params import load_economy_params
+    >>> p = load_economy_params()
+    >>> regionsenter(10_000, 2, p), regionsenter(10_000, 2, p, members=["0301", "3201"])
+    (4044000.0, 0.0)
+    """
     if n_kommuner < 2 or inhabitants < params.get("regionsenter.threshold_inhabitants"):
         return 0.0
+    if members is not None and has_storbytilskudd(members, params):
+        return 0.0
     return float(params.get("regionsenter.per_kommune") + params.get("regionsenter.per_inhabitant") * inhabitants)
+
+
+def _ramp(year_index: int, phase_years: float | None) -> float:
+    """Share of a saving realised in year ``year_index``: linear over ``phase_years`` (full at once if unset),
+    0 before year 1.
+
+    >>> [_ramp(i, 4) for i in (0, 1, 2, 4, 9)]
+    [0.0, 0.25, 0.5, 1.0, 1.0]
+    """
+    if year_index < 1:
+        return 0.0
+    return 1.0 if not phase_years else min(1.0, year_index / float(phase_years))
 
 
 def admin_savings(year_index: int, n_kommuner: int, params: EconomyParams) -> float:
@@ -87,13 +117,13 @@ def admin_savings(year_index: int, n_kommuner: int, params: EconomyParams) -> fl
 
     Merging n kommuner removes (n − 1) fixed parts F; the variable part v·N stays with the same inhabitants.
     A share ``realisation_share`` of that is realised, built up linearly over ``phase_in_years``.
+    F (``admin_savings.fixed_cost_per_kommune``) defaults to the basis criterion's unit amount.
     """
-    if n_kommuner < 2 or year_index < 1:
+    if n_kommuner < 2:
         return 0.0
     potential = (n_kommuner - 1) * float(params.get("admin_savings.fixed_cost_per_kommune"))
-    phase = params.get("admin_savings.phase_in_years")
-    ramp = 1.0 if not phase else min(1.0, year_index / float(phase))
-    return potential * float(params.get("admin_savings.realisation_share")) * ramp
+    return (potential * float(params.get("admin_savings.realisation_share"))
+            * _ramp(year_index, params.get("admin_savings.phase_in_years")))
 
 
 @dataclass
@@ -157,13 +187,15 @@ def regional_loss(member_population: dict[str, float], member_zone: dict[str, st
 
 def merger_schedule(n_kommuner: int, population_by_year: dict[int, float], start_year: int,
                     params: EconomyParams, regional: RegionalLoss | None = None,
-                    base_population: float | None = None) -> pd.DataFrame:
+                    base_population: float | None = None, members: Iterable[str] | None = None) -> pd.DataFrame:
     """Year-by-year merger economics of one new kommune.
 
     ``population_by_year``: the merged kommune's inhabitants by calendar year (years after the last one given
     keep its value). ``base_population``: inhabitants when the merger is decided (reform support band);
-    default the first year given. Returns a DataFrame indexed by calendar year with columns year_index,
-    population and :data:`COMPONENTS` plus ``net`` (kr, signed as effect on the economy).
+    default the first year given. ``members``: the merging kommuner (kommunenummer), needed to withhold
+    regionsentertilskudd from a merger that includes a storbytilskudd kommune. Returns a DataFrame indexed by
+    calendar year with columns year_index, population and :data:`COMPONENTS` plus ``net`` (kr, signed as
+    effect on the economy).
     """
     years = int(params.get("merger.analysis_years"))
     full = int(params.get("inndelingstilskudd.full_years"))
@@ -178,10 +210,7 @@ def merger_schedule(n_kommuner: int, population_by_year: dict[int, float], start
     it_full = basis_loss + max(0.0, regional.amount)
     one_off = engangstilskudd(n_kommuner, params) + (reformstotte(base_population, params) if n_kommuner >= 2 else 0.0)
     merged = n_kommuner >= 2
-    full_savings = admin_savings(10 ** 6, n_kommuner, params)   # the fully phased-in level
-    ramp_years = params.get("admin_savings.phase_in_years")
-    centre = (params.get("regionsenter.threshold_inhabitants"), params.get("regionsenter.per_kommune"),
-              params.get("regionsenter.per_inhabitant"))
+    members = list(members) if members is not None else None
     rows = []
     for i in range(1, years + 1):
         year = start_year + i - 1
@@ -192,9 +221,9 @@ def merger_schedule(n_kommuner: int, population_by_year: dict[int, float], start
             "lost_basis": -basis_loss if merged else 0.0,
             "lost_regional": -regional.amount if merged else 0.0,
             "inndelingstilskudd": it_full * inndelingstilskudd_factor(i, full, phase) if merged else 0.0,
-            "regionsenter": float(centre[1] + centre[2] * pop) if merged and pop >= centre[0] else 0.0,
+            "regionsenter": regionsenter(pop, n_kommuner, params, members),
             "one_off": one_off if i == one_off_year else 0.0,
-            "admin_savings": full_savings * (min(1.0, i / float(ramp_years)) if ramp_years else 1.0),
+            "admin_savings": admin_savings(i, n_kommuner, params),
         }
         row["net"] = sum(row[c] for c in COMPONENTS)
         rows.append(row)
@@ -221,8 +250,4 @@ def cooperation_savings(n_cooperating: int, years: list[int], start_year: int,
         return None
     phase = params.get("admin_savings.phase_in_years")
     full = n_cooperating * float(services) * float(per_service)
-    vals = {}
-    for y in years:
-        i = y - start_year + 1
-        vals[y] = 0.0 if i < 1 else full * (1.0 if not phase else min(1.0, i / float(phase)))
-    return pd.Series(vals, dtype=float)
+    return pd.Series({y: full * _ramp(y - start_year + 1, phase) for y in years}, dtype=float)

@@ -4,7 +4,7 @@ Files (each leaf ``{value, source}``; see the files for the sources):
 
 * ``economy-2023.yaml``  cost key (weights, unit amounts) and the service split of the age criteria
 * ``grants-2022.yaml``   innbyggertilskudd, småkommunetilskudd, Nord-Norge-tilskudd, distriktstilskudd
-* ``grants-2021.yaml``   regionsentertilskudd
+* ``grants-2021.yaml``   regionsentertilskudd and the storbytilskudd kommuner it is not paid with
 * ``grants-2019.yaml``   inndelingstilskudd, engangstilskudd, reformstøtte
 * ``economy-model.yaml`` model assumptions (merger timing, administrative savings, cooperation, discount rate)
 
@@ -21,7 +21,14 @@ reported as "ikke beregnet" unless a scenario supplies it.
         smakommunetilskudd.amount_per_kommune: 6000000   # supplies an `unknown` value
 
 Unknown or ambiguous names, a wrong type or a negative number raise ParameterError naming the scenario and
-the key. Numbers must be >= 0 everywhere; shares (``realisation_share``, ``discount_rate``) must be <= 1.
+the key. Numbers must be >= 0 everywhere; shares (``realisation_share``, ``discount_rate``) must be <= 1;
+every ``*_years`` / ``*_in_year`` parameter is a whole number >= 1 (an ``*_offset_years`` >= 0), and ``merger.one_off_in_year`` must not
+exceed ``merger.analysis_years``; ``regionsenter.storbytilskudd_kommuner`` holds 4-digit kommunenummer
+strings.
+
+**Derived defaults**: a parameter of :data:`DERIVED` that the files leave out follows another parameter
+(``admin_savings.fixed_cost_per_kommune`` follows ``cost_key.basis.unit_amount``, also when a scenario
+overrides the basis amount); a scenario may still set it itself.
 """
 from __future__ import annotations
 
@@ -47,6 +54,7 @@ REQUIRED = (
     "smakommunetilskudd.threshold_inhabitants", "smakommunetilskudd.amount_per_kommune",
     "nord_norge.per_inhabitant", "nord_norge.zone_of_fylke", "distriktstilskudd.amount_per_kommune",
     "regionsenter.threshold_inhabitants", "regionsenter.per_kommune", "regionsenter.per_inhabitant",
+    "regionsenter.storbytilskudd_kommuner",
     "inndelingstilskudd.full_years", "inndelingstilskudd.phase_down_years",
     "engangstilskudd.base", "engangstilskudd.two_kommuner", "engangstilskudd.three_kommuner",
     "engangstilskudd.per_kommune_beyond_three", "reformstotte.bands",
@@ -55,6 +63,15 @@ REQUIRED = (
     "cooperation.saving_per_service_per_kommune", "cooperation.services_in_cooperation", "discount_rate",
 )
 SHARES = ("admin_savings.realisation_share", "discount_rate")
+#: Lists of kommunenummer (4-digit strings).
+KOMMUNE_LISTS = ("regionsenter.storbytilskudd_kommuner",)
+#: Parameters that default to another one when the files leave them out: path -> (followed path, source text).
+DERIVED = {
+    "admin_savings.fixed_cost_per_kommune": (
+        "cost_key.basis.unit_amount",
+        "C(N) = F + v·N: F følger basiskriteriets enhetsbeløp (cost_key.basis.unit_amount; domain.md: "
+        "basiskriteriet kompenserer smådriftsulemper i administrasjon). Kan settes i scenarioets assumptions"),
+}
 
 
 @dataclass
@@ -69,8 +86,13 @@ class EconomyParams:
     def get(self, path: str) -> Any:
         """The value at a dotted path (``None`` if it is ``unknown``). KeyError if absent."""
         node: Any = self.values
-        for part in _split(path):
-            node = node[part]
+        try:
+            for part in _split(path):
+                node = node[part]
+        except KeyError:
+            if path in DERIVED:
+                return self.get(DERIVED[path][0])
+            raise
         return None if node == UNKNOWN else node
 
     def is_unknown(self, path: str) -> bool:
@@ -110,10 +132,27 @@ def _raw_leaves(node: Any, prefix: str = "") -> dict[str, dict]:
     return out
 
 
+def _is_count_of_years(path: str) -> bool:
+    name = path.rsplit(".", 1)[-1]
+    return name.endswith("_years") or name.endswith("_in_year")
+
+
 def _check_value(path: str, value: Any) -> str | None:
     """A problem with one leaf value, or None."""
     if value is None:
         return f"{path}: value is missing"
+    if _is_count_of_years(path):
+        # a year count drives range() and year indices: 0 would leave no years, 2.5 would be truncated;
+        # an offset may be 0 (the merger takes effect in the base year itself)
+        least = 0 if path.endswith("offset_years") else 1
+        if isinstance(value, bool) or not isinstance(value, Real) or not float(value).is_integer() or value < least:
+            return f"{path}: {value!r} is not a whole number of years >= {least}"
+        return None
+    if path in KOMMUNE_LISTS:
+        if not isinstance(value, (list, tuple)) or not all(
+                isinstance(k, str) and len(k) == 4 and k.isdigit() for k in value):
+            return f"{path}: {value!r} is not a list of 4-digit kommunenummer strings (quote them: \"0301\")"
+        return None
     if isinstance(value, bool):
         return None
     if isinstance(value, Real):
@@ -131,6 +170,18 @@ def _check_value(path: str, value: Any) -> str | None:
     if isinstance(value, str):
         return None
     return f"{path}: unexpected value {value!r}"
+
+
+def _check_tree(params: EconomyParams) -> list[str]:
+    """Problems between parameters (each leaf is checked alone by :func:`_check_value`)."""
+    try:
+        one_off, years = params.get("merger.one_off_in_year"), params.get("merger.analysis_years")
+    except KeyError:
+        return []   # reported as a missing required parameter
+    if isinstance(one_off, Real) and isinstance(years, Real) and one_off > years:
+        return [f"merger.one_off_in_year: year {one_off} is after the last analysed year "
+                f"(merger.analysis_years = {years}); the one-off grant would be left out"]
+    return []
 
 
 def load_economy_params(params_dir: str | Path | None = None) -> EconomyParams:
@@ -165,13 +216,20 @@ def load_economy_params(params_dir: str | Path | None = None) -> EconomyParams:
             problem = _check_value(leaf, node.get("value"))
             if problem:
                 problems.append(f"{path}: {problem}")
+    for path, (followed, text) in DERIVED.items():
+        if path not in sources and followed in sources:
+            sources[path] = text
+            files[path] = files[followed]
     for req in REQUIRED:
         if req not in sources and not any(leaf.startswith(req + ".") for leaf in sources):
             problems.append(f"{folder}: required parameter {req!r} is missing (expected in one of "
                             f"{', '.join(n + '.yaml' for n in PARAM_FILES)})")
-    if problems:
-        raise ParameterError("invalid economy parameters", problems)
-    return EconomyParams(values=values, sources=sources, files=files)
+    if not problems:
+        out = EconomyParams(values=values, sources=sources, files=files)
+        problems = [f"{files.get('merger.one_off_in_year', folder)}: {p}" for p in _check_tree(out)]
+        if not problems:
+            return out
+    raise ParameterError("invalid economy parameters", problems)
 
 
 def _files_of_section(files: dict[str, str], section: str) -> str:
@@ -243,12 +301,16 @@ def apply_assumptions(params: EconomyParams, assumptions: dict | None, origin: s
         node = new_values
         parts = _split(path)
         for part in parts[:-1]:
-            node = node[part]
+            node = node.setdefault(part, {})   # a derived default has no node of its own
         node[parts[-1]] = val
     if problems:
         raise ParameterError(f"{origin}: invalid economy assumptions", problems)
     sources = dict(params.sources)
     for path, val in flat.items():
         sources[path] = f"Scenarioets antakelse (assumptions.economy), erstatter: {params.sources[path]}"
-    return EconomyParams(values=new_values, sources=sources, files=params.files,
-                         overridden={**params.overridden, **flat})
+    out = EconomyParams(values=new_values, sources=sources, files=params.files,
+                        overridden={**params.overridden, **flat})
+    problems = [f"{origin}: assumptions.economy: {p}" for p in _check_tree(out)]
+    if problems:
+        raise ParameterError(f"{origin}: invalid economy assumptions", problems)
+    return out

@@ -15,6 +15,7 @@ from ..errors import ParameterError
 from ..fmt import nb_float
 from ..params import read_param_file
 from ..paths import PARAMS_DIR
+from .best_practice import expenditure_corrected
 from .params import UNKNOWN, _check_value, _raw_leaves
 
 FETCH_HINT = "kjør `reformkit data fetch` (krever nett)"
@@ -69,10 +70,13 @@ def kostra_comparison(kommuner: Sequence[str], year: int | None = None, *, data:
     if expenditure_index is not None and not expenditure_index.empty:
         idx_years = sorted(expenditure_index["year"].astype(int).unique())
         iy = min(idx_years, key=lambda v: abs(v - y))
-        idx = expenditure_index[expenditure_index["year"].astype(int) == iy].set_index("kommunenummer")["index"]
-        have = sub["kommunenummer"].isin(idx.index)
-        factor = sub.loc[have, "kommunenummer"].map(idx)
-        sub.loc[have, "kr_per_inhabitant"] = sub.loc[have, "kr_per_inhabitant"] / factor
+        # the nearest index year stands in for the KOSTRA year; rows are numbered to keep their order and
+        # the kommuner without an index (expenditure_corrected drops them) uncorrected
+        idx = expenditure_index[expenditure_index["year"].astype(int) == iy].assign(year=y)
+        sub = sub.reset_index(drop=True)
+        corrected = expenditure_corrected(sub.assign(_row=sub.index), idx)
+        sub.loc[corrected["_row"].to_numpy(), "kr_per_inhabitant"] = corrected["kr_per_inhabitant"].to_numpy()
+        have = sub.index.isin(corrected["_row"])
         status += (f", utgiftskorrigert med samlet utgiftsbehovsindeks {iy} (veiledende)"
                    + ("" if have.all() else "; kommuner uten indeks står ukorrigert"))
     table = sub.pivot_table(index="service_area", columns="kommunenummer", values="kr_per_inhabitant",

@@ -112,8 +112,12 @@ def cooperation_md(res, block: str) -> str:
     else:
         reason = e.get("reason")
         status = f"Økonomi i samarbeidet: {e.get('status', NOT_COMPUTED)}" + (f". {reason}" if reason else ".")
-        if e.get("saving_per_year") is not None:
-            status += f" Beregnet innsparing: {mill(e['saving_per_year'])} per år."
+        savings = [v for v in (e.get("savings") or {}).values() if v is not None]
+        if savings:
+            # the savings build up over the phase-in years; the largest year is the fully phased-in level
+            status += f" Beregnet innsparing: {mill(max(savings))} per år når samarbeidet er fullt innfaset"
+            status += (f", netto nåverdi {mill(e['present_value'])} over {len(savings)} år (diskontert til "
+                       f"{res.years[0]})." if e.get("present_value") is not None else ".")
     return (f"**{block}**: {join_nb(names)} ({len(names)} kommuner) blir i forpliktende samarbeid med "
             f"{b['centre_name']}. {status}")
 
