@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -55,3 +56,15 @@ def write_bytes_atomic(target: str | os.PathLike, data: bytes) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
     return Path(target)
+
+
+def json_number(value: float | None, digits: int = 2) -> float | None:
+    """A number for a JSON document: rounded to ``digits``, None/NaN -> None (null), -0.0 -> 0.0.
+
+    >>> json_number(3.14159), json_number(-0.001), json_number(float("nan")), json_number(1234.5, 0)
+    (3.14, 0.0, None, 1234.0)
+    """
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else round(value, digits) + 0.0  # + 0.0 turns -0.0 into 0.0

@@ -37,12 +37,14 @@ def _emit_json(doc: dict, dest: str) -> None:
 
 # ---- data ---------------------------------------------------------------------------------------------------
 def cmd_data_import(args: argparse.Namespace) -> int:
+    """Build the data cache from an offline mirror folder (`reformkit data import DIR`)."""
     from .data.importer import import_mirror
     path = import_mirror(args.directory, progress=not args.quiet)
     return _print_status(path.parent, as_json=False)
 
 
 def cmd_data_fetch(args: argparse.Namespace) -> int:
+    """Fill the data cache from the online sources (`reformkit data fetch`)."""
     from .data.fetch import fetch_all
     result = fetch_all(progress=not args.quiet, only=args.only, mirror=getattr(args, "mirror", None))
     for note in result.get("notes", []):
@@ -51,6 +53,7 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_data_status(args: argparse.Namespace) -> int:
+    """Print what the data cache holds, and the travel-time calibration (`reformkit data status`)."""
     return _print_status(None, as_json=args.json)
 
 
@@ -86,6 +89,7 @@ def _print_status(root, as_json: bool) -> int:
 
 # ---- model commands (each filled by its module) --------------------------------------------------------------
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate a scenario file: print the Norwegian summary, optionally write the result JSON."""
     from .evaluate import evaluate, summary_text
     from .scenario import load_scenario
     sc = load_scenario(args.scenario)
@@ -99,6 +103,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_project(args: argparse.Namespace) -> int:
+    """Project the population of every kommune to a horizon and write it as CSV."""
     from ._io import atomic_path
     from .data import load_atlas
     from .population import project
@@ -121,6 +126,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 
 def cmd_propose(args: argparse.Namespace) -> int:
+    """Propose k centres and blocks for an area (scenario YAML), or sweep k = 1..K (CSV)."""
     from . import load_atlas, propose
     if (args.centres is None) == (args.sweep is None):
         raise ReformkitError("give either --centres K (one proposal) or --sweep K (k = 1..K)")
@@ -176,6 +182,7 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
+    """Start the Voilà workshop notebook on a scenario file."""
     import os
     import subprocess
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import json
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import altair as alt
 import geopandas as gpd
@@ -16,13 +16,16 @@ from ..fmt import nb_int
 from ..geo import METRIC_CRS
 from .style import PALETTE, TRACK_LABELS, TRACK_OPACITY
 
+if TYPE_CHECKING:
+    from ..data.atlas import Atlas
+
 WEB_CRS = 4326
 #: Simplification tolerance in metres (EPSG:25833) and decimals kept in lon/lat (4 ≈ 11 m).
 SIMPLIFY_M = 300.0
 DECIMALS = 4
 
 
-def web_geometry(atlas, tolerance_m: float = SIMPLIFY_M, decimals: int = DECIMALS) -> gpd.GeoSeries:
+def web_geometry(atlas: Atlas, tolerance_m: float = SIMPLIFY_M, decimals: int = DECIMALS) -> gpd.GeoSeries:
     """Kommune polygons simplified for the web: simplified in EPSG:25833, then EPSG:4326, coordinates rounded.
 
     Memoised on the Atlas. About 30 000 vertices for the whole country become a few thousand, which keeps
@@ -71,10 +74,10 @@ def _jsonable(value):
     return value
 
 
-def kommune_map(atlas, table: pd.DataFrame, colour: str, *, colour_title: str, tooltip: Sequence[tuple[str, str]] = (),
-                context_codes: Iterable[str] | None = None, centres: Iterable[str] = (), opacity: str | None = None,
-                opacity_title: str = "", width: int = 520, height: int = 520, title: str | None = None,
-                palette: Sequence[str] = PALETTE) -> alt.LayerChart:
+def kommune_map(atlas: Atlas, table: pd.DataFrame, colour: str, *, colour_title: str,
+                tooltip: Sequence[tuple[str, str]] = (), context_codes: Iterable[str] | None = None,
+                centres: Iterable[str] = (), opacity: str | None = None, opacity_title: str = "", width: int = 520,
+                height: int = 520, title: str | None = None, palette: Sequence[str] = PALETTE) -> alt.LayerChart:
     """A map of kommuner coloured by the categorical column ``colour`` of ``table``.
 
     ``table`` has a ``kommunenummer`` column and the fields to show; ``tooltip`` lists (column, label)
@@ -125,8 +128,9 @@ def kommune_map(atlas, table: pd.DataFrame, colour: str, *, colour_title: str, t
     return chart
 
 
-def block_map(atlas, members: pd.DataFrame, *, centres: Iterable[str] = (), context_codes: Iterable[str] | None = None,
-              title: str | None = None, width: int = 520, height: int = 520) -> alt.LayerChart:
+def block_map(atlas: Atlas, members: pd.DataFrame, *, centres: Iterable[str] = (),
+              context_codes: Iterable[str] | None = None, title: str | None = None, width: int = 520,
+              height: int = 520) -> alt.LayerChart:
     """Map of a scenario's blocks: polygons coloured by block, track as fill opacity, centres marked.
 
     ``members`` has columns kommunenummer, block, track ("merge"/"cooperate") and optionally population

@@ -32,10 +32,12 @@ FIX_HINT = "run `reformkit data import ../shared/data` (offline mirror) or `refo
 
 
 def core_dir(root: Path | None = None) -> Path:
+    """Folder of the core datasets in the cache (``root`` defaults to :func:`reformkit.paths.cache_dir`)."""
     return (root or cache_dir()) / "core"
 
 
 def extra_dir(root: Path | None = None) -> Path:
+    """Folder of the optional (online) datasets in the cache (``root`` defaults to the cache folder)."""
     return (root or cache_dir()) / "extra"
 
 
@@ -107,6 +109,7 @@ def read_manifest(root: Path | None = None) -> dict:
 
 
 def read_extra_manifest(root: Path | None = None) -> dict:
+    """The manifest of the optional datasets (name -> info); ``{}`` when there is none."""
     path = extra_dir(root) / MANIFEST
     if not path.is_file():
         return {}

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._io import json_number
 from .demography import AGE_LABELS, SERVICES, as_age_table, expenditure_need
 from .merger import (COMPONENTS, cooperation_savings, has_storbytilskudd, merger_schedule, present_value,
                      regional_loss)
@@ -48,10 +49,6 @@ def _by_year(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
     values = np.round(frame.to_numpy(dtype=np.float64), 0) + 0.0
     cols = list(frame.columns)
     return {str(int(y)): dict(zip(cols, row)) for y, row in zip(frame.index, values.tolist())}
-
-
-def _num(x: float) -> float:
-    return float(round(float(x), 0)) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
 def block_economy(scenario: Any, atlas: Any, pop: pd.DataFrame, block: Any,
@@ -108,8 +105,8 @@ def block_economy(scenario: Any, atlas: Any, pop: pd.DataFrame, block: Any,
         sched = merger_schedule(len(merge), {int(y): float(v) for y, v in merged.items()}, start, params,
                                 regional, base_population=float(merged.get(base, merged.iloc[0])), members=merge)
         doc["merger"] = _by_year(sched[[*COMPONENTS, "net"]])
-        doc["present_value"] = _num(present_value(sched["net"], base, rate))
-        doc["present_value_components"] = {c: _num(present_value(sched[c], base, rate)) for c in COMPONENTS}
+        doc["present_value"] = json_number(present_value(sched["net"], base, rate), 0)
+        doc["present_value_components"] = {c: json_number(present_value(sched[c], base, rate), 0) for c in COMPONENTS}
         doc["regionkommune_kommuner"] = len(merge)
         storby = has_storbytilskudd(merge, params)
         if storby:
@@ -135,8 +132,8 @@ def block_economy(scenario: Any, atlas: Any, pop: pd.DataFrame, block: Any,
         not_computed.append("Samarbeidssporet: innsparing per tjeneste er ikke kjent (ikke beregnet)")
     elif coop:
         doc["cooperation"] = {"status": "beregnet", "kommuner": len(coop),
-                              "savings": {str(y): _num(v) for y, v in coop_series.items()},
-                              "present_value": _num(present_value(coop_series, base, rate))}
+                              "savings": {str(y): json_number(v, 0) for y, v in coop_series.items()},
+                              "present_value": json_number(present_value(coop_series, base, rate), 0)}
     else:
         doc["cooperation"] = {"status": "ingen kommuner på samarbeidssporet", "kommuner": 0}
     doc["not_computed"] = not_computed

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .._io import json_number
 from ..scenario import Scenario
-from .series import COLUMNS
+from .series import COLUMNS, projected_years
 
 
 @dataclass
@@ -75,7 +76,7 @@ class ScenarioResult:
     @property
     def projected_years(self) -> list[int]:
         """Years whose population comes from the projection engine."""
-        return [y for y in self.years if y not in set(self.observed_years)]
+        return projected_years(self.years, self.observed_years)
 
     @property
     def thresholds(self) -> list[int]:
@@ -125,9 +126,9 @@ class ScenarioResult:
                               "population": pu.get(name, "total", whole=True),
                               "old_age_support_ratio": pu.get(name, "old_age_support_ratio")},
             "cooperating": list(row["cooperating"]),
-            "areal_km2": _num(row["areal_km2"]),
-            "max_travel_minutes_to_centre": _num(row["max_travel_minutes_to_centre"]),
-            "mean_travel_minutes_to_centre": _num(row["mean_travel_minutes_to_centre"]),
+            "areal_km2": json_number(row["areal_km2"]),
+            "max_travel_minutes_to_centre": json_number(row["max_travel_minutes_to_centre"]),
+            "mean_travel_minutes_to_centre": json_number(row["mean_travel_minutes_to_centre"]),
             "flags": self._flags(row),
             "economy": self.economy.get(name, {}),
         }
@@ -140,16 +141,16 @@ class ScenarioResult:
             "population_by_age": {g: pu.get(uid, g, whole=True) for g in COLUMNS[:-1]},
             "old_age_support_ratio": pu.get(uid, "old_age_support_ratio"),
             "share_80_plus": pu.get(uid, "share_80_plus"),
-            "areal_km2": _num(row["areal_km2"]),
-            "max_travel_minutes_to_centre": _num(row["max_travel_minutes_to_centre"]),
-            "mean_travel_minutes_to_centre": _num(row["mean_travel_minutes_to_centre"]),
+            "areal_km2": json_number(row["areal_km2"]),
+            "max_travel_minutes_to_centre": json_number(row["max_travel_minutes_to_centre"]),
+            "mean_travel_minutes_to_centre": json_number(row["mean_travel_minutes_to_centre"]),
             "flags": self._flags(row),
         }
 
     def _kommune_doc(self, code: str, row, pk: "_Series") -> dict:
         return {"kommunenummer": code, "kommunenavn": row["kommunenavn"], "block": _text(row["block"]),
                 "track": _text(row["track"]), "unit": row["unit"], "is_centre": bool(row["is_centre"]),
-                "travel_minutes_to_centre": _num(row["travel_minutes_to_centre"]),
+                "travel_minutes_to_centre": json_number(row["travel_minutes_to_centre"]),
                 "population": pk.get(code, "total", whole=True)}
 
 
@@ -169,16 +170,9 @@ class _Series:
         row = values[rows[ident]]
         if whole:
             return {y: int(round(v)) for y, v in zip(years, row)}
-        return {y: _num(v, 4) for y, v in zip(years, row)}
+        return {y: json_number(v, 4) for y, v in zip(years, row)}
 
 
 def _text(value) -> str | None:
     """Text, or None for the missing values pandas uses in text columns."""
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _num(value, digits: int = 2):
-    if value is None:
-        return None
-    value = float(value)
-    return None if math.isnan(value) else round(value, digits)

@@ -17,6 +17,16 @@ from ..population import AGE_GROUPS, age_group_table, population_series
 COLUMNS: list[str] = [*AGE_GROUPS, "total"]
 
 
+def projected_years(years: list[int], observed_years: list[int]) -> list[int]:
+    """The years of ``years`` that are not observed, i.e. come from the projection engine.
+
+    >>> projected_years([2024, 2025, 2026, 2027], [2024, 2025, 2026])
+    [2027]
+    """
+    observed = set(observed_years)
+    return [y for y in years if y not in observed]
+
+
 @dataclass(frozen=True)
 class KommuneSeries:
     """``values[k, y, c]``: population of kommune ``codes[k]`` in ``years[y]`` for column ``COLUMNS[c]``."""
@@ -30,7 +40,7 @@ class KommuneSeries:
     @property
     def projected_years(self) -> list[int]:
         """Years that come from the projection engine."""
-        return [y for y in self.years if y not in set(self.observed_years)]
+        return projected_years(self.years, self.observed_years)
 
 
 def _compute(atlas, base_year: int, horizon: int, projection: str) -> KommuneSeries:

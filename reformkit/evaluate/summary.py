@@ -1,9 +1,7 @@
 """A readable Norwegian summary of a ScenarioResult for the terminal (``reformkit evaluate``)."""
 from __future__ import annotations
 
-import math
-
-from ..fmt import nb_float, nb_int, nb_pct
+from ..fmt import nb_float, nb_int, nb_minutes, nb_pct, nb_signed_pct
 from ..population.notes import ALTERNATIVE_LABELS_NB
 from .result import ScenarioResult
 
@@ -15,16 +13,6 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
         return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
 
     return [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-
-
-def _minutes(value) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.0f} min"
-
-
-def _change(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return ("+" if value > 0 else "") + nb_float(value, 1) + " %"
 
 
 def _flags(row, thresholds: list[int], base: int, last: int) -> str:
@@ -52,10 +40,10 @@ def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
     rows = []
     for name, b in res.blocks.iterrows():
         rows.append([name, b["centre_name"], str(b["n_kommuner"]), str(b["n_merge"]), nb_int(b["population_base"]),
-                     nb_int(b["population_horizon"]), _change(b["change_pct"]),
+                     nb_int(b["population_horizon"]), nb_signed_pct(b["change_pct"]),
                      nb_int(b["regionkommune_population_horizon"]),
                      f"{nb_float(b['old_age_support_ratio_base'], 2)} → {nb_float(b['old_age_support_ratio_horizon'], 2)}",
-                     nb_pct(b["share_80_plus_horizon"]), _minutes(b["max_travel_minutes_to_centre"]),
+                     nb_pct(b["share_80_plus_horizon"]), nb_minutes(b["max_travel_minutes_to_centre"]),
                      _flags(b, res.thresholds, base, last)])
     lines += _table(header, rows, right={2, 3, 4, 5, 6, 7, 8, 9, 10})
 
@@ -65,8 +53,9 @@ def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
     header = ["Enhet", "Type", "Blokk", "Kommuner", f"Innb. {base}", f"Innb. {last}", "Endring",
               f"Alderbæreevne {last}", "Maks reisetid", "Kriterier"]
     rows = [[u["name"], u["kind_label"], u["block"] or "", str(u["n_kommuner"]), nb_int(u["population_base"]),
-             nb_int(u["population_horizon"]), _change(u["change_pct"]), nb_float(u["old_age_support_ratio_horizon"], 2),
-             _minutes(u["max_travel_minutes_to_centre"]), _flags(u, res.thresholds, base, last)]
+             nb_int(u["population_horizon"]), nb_signed_pct(u["change_pct"]),
+             nb_float(u["old_age_support_ratio_horizon"], 2), nb_minutes(u["max_travel_minutes_to_centre"]),
+             _flags(u, res.thresholds, base, last)]
             for _, u in units.head(max_units).iterrows()]
     lines += _table(header, rows, right={3, 4, 5, 6, 7, 8})
     if len(units) > max_units:

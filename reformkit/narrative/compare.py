@@ -1,15 +1,16 @@
 """Several scenarios side by side: one row per scenario with the figures that separate the options."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
-from ..fmt import nb_float, nb_int
+from ..fmt import nb_float, nb_int, nb_mill, nb_minutes
 from .common import NOT_COMPUTED
-from .economy import mill
+
+if TYPE_CHECKING:
+    from ..evaluate.result import ScenarioResult
 
 
 def evaluate_files(paths: Sequence[str | Path]) -> list:
@@ -22,7 +23,7 @@ def evaluate_files(paths: Sequence[str | Path]) -> list:
     return out
 
 
-def area_support_ratio(res, year: int) -> float:
+def area_support_ratio(res: ScenarioResult, year: int) -> float:
     """Old-age support ratio of all units of a result together in ``year`` (16–66 per 67+)."""
     pu = res.population_by_unit.xs(year, level="year")
     working = (pu["16-22"] + pu["23-66"]).sum()
@@ -30,7 +31,7 @@ def area_support_ratio(res, year: int) -> float:
     return float(working / old) if old else float("nan")
 
 
-def figures(res) -> dict:
+def figures(res: ScenarioResult) -> dict:
     """The raw comparison figures of one result."""
     base, last = res.years[0], res.years[-1]
     u = res.units
@@ -63,9 +64,9 @@ def compare_table(results: Sequence) -> pd.DataFrame:
             "Blokker": f["blocks"], "Kommuner før": f["before"], "Kommuner etter": f["after"],
             "Minste kommune etter reform": f"{f['smallest_name']} ({nb_int(f['smallest_pop'])})",
             f"Under {nb_int(f['threshold'])}" if f["threshold"] else "Under grense": f["under_min"],
-            "Maks reisetid": "–" if math.isnan(f["max_travel"]) else f"{nb_float(f['max_travel'], 0)} min",
+            "Maks reisetid": nb_minutes(f["max_travel"]),
             "Bæreevne start": nb_float(f["support_base"], 2), "Bæreevne horisont": nb_float(f["support_horizon"], 2),
-            "Netto nåverdi sammenslåing": mill(f["economy_pv"]) if f["economy_computed"] else NOT_COMPUTED,
+            "Netto nåverdi sammenslåing": nb_mill(f["economy_pv"]) if f["economy_computed"] else NOT_COMPUTED,
         })
     return pd.DataFrame(rows)
 
@@ -89,7 +90,8 @@ def compare_summary(results: Sequence) -> str:
                      f"{nb_int(big['smallest_pop'])} innbyggere i {big['horizon']}).")
     if f["max_travel"].notna().any():
         near = f.loc[f["max_travel"].idxmin()]
-        lines.append(f"Kortest lengste reisetid til et senter har «{near['name']}» ({nb_float(near['max_travel'], 0)} min).")
+        lines.append(f"Kortest lengste reisetid til et senter har «{near['name']}» "
+                     f"({nb_minutes(near['max_travel'])}).")
     if len(set(f["borders"])) > 1 or len(set(f["horizon"])) > 1:
         lines.append("Merk: scenarioene gjelder ulike grenser, områder eller år; tallene er ikke direkte sammenlignbare.")
     return " ".join(lines)

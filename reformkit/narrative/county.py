@@ -1,16 +1,19 @@
 """Text and tables of the county overview (one fylke, observed population)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
 from ..fmt import nb_float, nb_int, nb_pct
 from ..population import age_group_table, old_age_support_ratio
-from .common import NOT_COMPUTED, change_text as _change, join_nb, names, thresholds
+from .common import change_text as _change, join_nb, names, thresholds
+
+if TYPE_CHECKING:
+    from ..data.atlas import Atlas
 
 
-def fylke_name(atlas, fylkesnummer: str) -> str:
+def fylke_name(atlas: Atlas, fylkesnummer: str) -> str:
     """The fylke's name (first form when it has several, e.g. Sami names)."""
     row = atlas.fylker.loc[atlas.fylker["fylkesnummer"] == fylkesnummer]
     if row.empty:
@@ -19,7 +22,7 @@ def fylke_name(atlas, fylkesnummer: str) -> str:
     return str(row["fylkesnavn"].iloc[0]).split(" - ")[0]
 
 
-def kommune_totals(atlas, codes: Sequence[str]) -> pd.DataFrame:
+def kommune_totals(atlas: Atlas, codes: Sequence[str]) -> pd.DataFrame:
     """Population per kommune and year (observed), columns kommunenummer, navn, year, population."""
     pop = atlas.population[atlas.population["kommunenummer"].isin(list(codes))]
     t = pop.groupby(["kommunenummer", "year"], observed=True)["population"].sum().reset_index()
@@ -29,14 +32,14 @@ def kommune_totals(atlas, codes: Sequence[str]) -> pd.DataFrame:
     return t
 
 
-def complete_years(atlas, codes: Sequence[str]) -> list[int]:
+def complete_years(atlas: Atlas, codes: Sequence[str]) -> list[int]:
     """Observed years in which every kommune of ``codes`` has population (sums over them are comparable)."""
     pop = atlas.population[atlas.population["kommunenummer"].isin(list(codes))]
     n = pop.groupby("year", observed=True)["kommunenummer"].nunique()
     return sorted(int(y) for y in n.index[n == len(set(codes))])
 
 
-def apportioned_until(atlas, codes: Sequence[str]) -> dict[str, int]:
+def apportioned_until(atlas: Atlas, codes: Sequence[str]) -> dict[str, int]:
     """Kommuner whose early population is a flat share of a later split kommune (``codes_til_2024`` weight
     < 1, e.g. Ålesund/Haram before 2024): kommunenummer -> first year with their own figures."""
     table = atlas.tables.get("codes_til_2024") if atlas.borders == 2024 else None
@@ -46,13 +49,13 @@ def apportioned_until(atlas, codes: Sequence[str]) -> dict[str, int]:
     return {str(k): int(y.max()) + 1 for k, y in part.groupby("kommunenummer_2024")["year"]}
 
 
-def county_years(atlas, fylkesnummer: str) -> tuple[int, int]:
+def county_years(atlas: Atlas, fylkesnummer: str) -> tuple[int, int]:
     """First and last year with population for every kommune of the fylke."""
     years = complete_years(atlas, atlas.in_fylke(fylkesnummer))
     return years[0], years[-1]
 
 
-def county_tables(atlas, fylkesnummer: str) -> dict[str, pd.DataFrame]:
+def county_tables(atlas: Atlas, fylkesnummer: str) -> dict[str, pd.DataFrame]:
     """Numbers of a county overview: ``totals`` (kommune × year), ``kommuner`` (one row each, raw numbers)."""
     codes = atlas.in_fylke(fylkesnummer)
     totals = kommune_totals(atlas, codes)
@@ -81,7 +84,7 @@ def county_tables(atlas, fylkesnummer: str) -> dict[str, pd.DataFrame]:
     return {"totals": totals, "kommuner": rows.sort_values("pop_last", ascending=False).reset_index(drop=True)}
 
 
-def county_summary(atlas, fylkesnummer: str) -> str:
+def county_summary(atlas: Atlas, fylkesnummer: str) -> str:
     """The opening paragraphs of a county overview, in Markdown."""
     t = county_tables(atlas, fylkesnummer)
     rows, totals = t["kommuner"], t["totals"]
@@ -119,7 +122,7 @@ def county_summary(atlas, fylkesnummer: str) -> str:
     return "\n\n".join(text)
 
 
-def county_population(atlas, fylkesnummer: str) -> pd.DataFrame:
+def county_population(atlas: Atlas, fylkesnummer: str) -> pd.DataFrame:
     """The fylke's total population per observed year: columns name, year, population."""
     first, last = county_years(atlas, fylkesnummer)
     t = kommune_totals(atlas, atlas.in_fylke(fylkesnummer))
@@ -127,7 +130,7 @@ def county_population(atlas, fylkesnummer: str) -> pd.DataFrame:
     return t.assign(name=fylke_name(atlas, fylkesnummer))[["name", "year", "population"]]
 
 
-def county_change(atlas, fylkesnummer: str) -> pd.DataFrame:
+def county_change(atlas: Atlas, fylkesnummer: str) -> pd.DataFrame:
     """Population change per kommune over the observed years: Kommune, endring (%), Endring (text)."""
     rows = county_tables(atlas, fylkesnummer)["kommuner"]
     first, _ = county_years(atlas, fylkesnummer)
@@ -136,20 +139,20 @@ def county_change(atlas, fylkesnummer: str) -> pd.DataFrame:
                                      for a, b, y in zip(rows.pop_from, rows.pop_last, rows.from_year)]})
 
 
-def county_change_title(atlas, fylkesnummer: str) -> str:
+def county_change_title(atlas: Atlas, fylkesnummer: str) -> str:
     """Title of the change chart, naming the observed period."""
     first, last = county_years(atlas, fylkesnummer)
     return f"Endring i folketall {first}–{last}"
 
 
-def ba_map_table(atlas, fylkesnummer: str) -> pd.DataFrame:
+def ba_map_table(atlas: Atlas, fylkesnummer: str) -> pd.DataFrame:
     """Kommuner of the fylke with their BA-region and formatted population, for :func:`charts.kommune_map`."""
     rows = county_tables(atlas, fylkesnummer)["kommuner"]
     return pd.DataFrame({"kommunenummer": rows["kommunenummer"], "BA-region": rows["ba_region"],
                          "Innbyggere": rows["pop_last"].map(nb_int)})
 
 
-def county_kommune_table(atlas, fylkesnummer: str) -> pd.DataFrame:
+def county_kommune_table(atlas: Atlas, fylkesnummer: str) -> pd.DataFrame:
     """The county's kommuner with Norwegian headers and formatted numbers (largest first)."""
     rows = county_tables(atlas, fylkesnummer)["kommuner"]
     first, last = county_years(atlas, fylkesnummer)
@@ -165,7 +168,7 @@ def county_kommune_table(atlas, fylkesnummer: str) -> pd.DataFrame:
     })
 
 
-def ba_regions(atlas, fylkesnummer: str) -> tuple[str, pd.DataFrame]:
+def ba_regions(atlas: Atlas, fylkesnummer: str) -> tuple[str, pd.DataFrame]:
     """BA-regions touching the fylke: a sentence and a table (region, kommuner, population, across border)."""
     k = atlas.kommuner
     codes = atlas.in_fylke(fylkesnummer)
@@ -189,7 +192,7 @@ def ba_regions(atlas, fylkesnummer: str) -> tuple[str, pd.DataFrame]:
     return text, table.drop(columns="_n_in").reset_index(drop=True)
 
 
-def candidates(atlas, fylkesnummer: str, n: int = 10) -> tuple[str, pd.DataFrame | None]:
+def candidates(atlas: Atlas, fylkesnummer: str, n: int = 10) -> tuple[str, pd.DataFrame | None]:
     """Candidate tyngdepunkter from :func:`reformkit.propose.rank_candidates`, or a note when unavailable."""
     from ..propose.ranking import RANK_LABELS, rank_candidates
     ranked = rank_candidates(atlas, fylkesnummer).head(n).reset_index()

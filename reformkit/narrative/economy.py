@@ -6,29 +6,30 @@ A block whose economy is empty, or a figure the economy module marks as not comp
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Iterable
 
 import pandas as pd
 
-from ..fmt import nb_float, nb_int
+from ..fmt import nb_int, nb_mill
 from .common import NOT_COMPUTED, join_nb
+
+if TYPE_CHECKING:
+    from ..evaluate.result import ScenarioResult
 
 SERVICE_NB = {"barnehage": "Barnehage", "grunnskole": "Grunnskole", "pleie_omsorg": "Pleie og omsorg",
               "other": "Andre tjenester", "total": "Sum"}
 
 
-def mill(v) -> str:
-    """Kroner as ``"12,3 mill. kr"``; None/NaN -> ``"–"``."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    return f"{nb_float(float(v) / 1e6, 1)} mill. kr"
+#: old name, still imported by callers; the one copy is :func:`reformkit.fmt.nb_mill`
+mill = nb_mill
 
 
-def has_economy(res, block: str) -> bool:
+def has_economy(res: ScenarioResult, block: str) -> bool:
     """True when the economy module filled this block."""
     return bool(res.economy.get(block))
 
 
-def waterfall(res, block: str) -> pd.DataFrame | None:
+def waterfall(res: ScenarioResult, block: str) -> pd.DataFrame | None:
     """Present-value waterfall table (step, amount, kind) of a block's merger, or None when not available."""
     econ = res.economy.get(block) or {}
     if not econ.get("merger"):
@@ -41,7 +42,7 @@ def waterfall(res, block: str) -> pd.DataFrame | None:
     return t if len(t) else None
 
 
-def economy_overview(res) -> tuple[str, pd.DataFrame | None]:
+def economy_overview(res: ScenarioResult) -> tuple[str, pd.DataFrame | None]:
     """A sentence and a table of the main economy figures per block (or the not-computed note)."""
     base, last = res.years[0], res.years[-1]
     if not any(res.economy.get(b) for b in res.blocks.index):
@@ -54,10 +55,10 @@ def economy_overview(res) -> tuple[str, pd.DataFrame | None]:
         rows.append({
             "Blokk": name,
             "Kommuner i regionkommunen": nb_int(e.get("regionkommune_kommuner")) if e else NOT_COMPUTED,
-            "Netto nåverdi, sammenslåing": mill(e.get("present_value")) if e.get("merger") else (
+            "Netto nåverdi, sammenslåing": nb_mill(e.get("present_value")) if e.get("merger") else (
                 "ingen sammenslåing" if e else NOT_COMPUTED),
-            "Netto første år": mill(e["merger"][first_year[0]]["net"]) if first_year else "–",
-            f"Endring utgiftsbehov {base}–{last}": mill(change) if change is not None else NOT_COMPUTED,
+            "Netto første år": nb_mill(e["merger"][first_year[0]]["net"]) if first_year else "–",
+            f"Endring utgiftsbehov {base}–{last}": nb_mill(change) if change is not None else NOT_COMPUTED,
         })
     text = (f"Tabellen viser de økonomiske virkningene som er beregnet per blokk: netto nåverdi av "
             f"sammenslåingens tilskudd, tap og innsparinger (diskontert til {base}), og endringen i beregnet "
@@ -65,7 +66,7 @@ def economy_overview(res) -> tuple[str, pd.DataFrame | None]:
     return text, pd.DataFrame(rows)
 
 
-def block_economy_md(res, block: str) -> str:
+def block_economy_md(res: ScenarioResult, block: str) -> str:
     """Markdown for one block: merger result, demographic pressure, what is not computed, notes."""
     e = res.economy.get(block) or {}
     if not e:
@@ -77,9 +78,10 @@ def block_economy_md(res, block: str) -> str:
         net = [e["merger"][y]["net"] for y in years]
         negative = [y for y, v in zip(years, net) if v < 0]
         parts.append(f"Sammenslåing av {nb_int(e.get('regionkommune_kommuner'))} kommuner: netto nåverdi "
-                     f"{mill(e.get('present_value'))} over {len(years)} år ({years[0]}–{years[-1]}). "
-                     + (f"Fra {negative[0]} blir den årlige nettoeffekten negativ ({mill(e['merger'][negative[0]]['net'])} "
-                        f"det året), når inndelingstilskuddet trappes ned." if negative else
+                     f"{nb_mill(e.get('present_value'))} over {len(years)} år ({years[0]}–{years[-1]}). "
+                     + (f"Fra {negative[0]} blir den årlige nettoeffekten negativ "
+                        f"({nb_mill(e['merger'][negative[0]]['net'])} det året), "
+                        f"når inndelingstilskuddet trappes ned." if negative else
                         "Den årlige nettoeffekten er positiv i hele perioden."))
     else:
         parts.append("Ingen sammenslåing i blokken (bare én kommune på sammenslåingssporet).")
@@ -88,9 +90,9 @@ def block_economy_md(res, block: str) -> str:
         a, b = need[str(base)], need[str(last)]
         changes = [(SERVICE_NB.get(k, k), b[k] - a[k]) for k in ("barnehage", "grunnskole", "pleie_omsorg", "other")
                    if k in a and k in b]
-        txt = ", ".join(f"{label.lower()} {'+' if d > 0 else ''}{mill(d)}" for label, d in changes)
+        txt = ", ".join(f"{label.lower()} {'+' if d > 0 else ''}{nb_mill(d)}" for label, d in changes)
         parts.append(f"Demografisk kostnadspress {base}–{last} (utgiftsbehov etter alderskriteriene, hele blokken): "
-                     f"{'+' if b['total'] - a['total'] > 0 else ''}{mill(b['total'] - a['total'])} ({txt}).")
+                     f"{'+' if b['total'] - a['total'] > 0 else ''}{nb_mill(b['total'] - a['total'])} ({txt}).")
     for item in e.get("not_computed", []):
         parts.append(f"- {item}" if NOT_COMPUTED in item.lower() else f"- Ikke beregnet: {item}")
     for note in e.get("notes", []):
@@ -99,7 +101,7 @@ def block_economy_md(res, block: str) -> str:
         "\n\n" + "\n".join(p for p in parts if p.startswith("- ")) if any(p.startswith("- ") for p in parts) else "")
 
 
-def cooperation_md(res, block: str) -> str:
+def cooperation_md(res: ScenarioResult, block: str) -> str:
     """Markdown for one block's cooperation track: members and what is (not) computed."""
     b = res.blocks.loc[block]
     coop = list(b["cooperating"])
@@ -115,8 +117,8 @@ def cooperation_md(res, block: str) -> str:
         savings = [v for v in (e.get("savings") or {}).values() if v is not None]
         if savings:
             # the savings build up over the phase-in years; the largest year is the fully phased-in level
-            status += f" Beregnet innsparing: {mill(max(savings))} per år når samarbeidet er fullt innfaset"
-            status += (f", netto nåverdi {mill(e['present_value'])} over {len(savings)} år (diskontert til "
+            status += f" Beregnet innsparing: {nb_mill(max(savings))} per år når samarbeidet er fullt innfaset"
+            status += (f", netto nåverdi {nb_mill(e['present_value'])} over {len(savings)} år (diskontert til "
                        f"{res.years[0]})." if e.get("present_value") is not None else ".")
     return (f"**{block}**: {join_nb(names)} ({len(names)} kommuner) blir i forpliktende samarbeid med "
             f"{b['centre_name']}. {status}")
@@ -149,6 +151,6 @@ def legitimacy_md() -> str:
     return "\n".join(lines)
 
 
-def has_amount(values) -> bool:
+def has_amount(values: Iterable[float | None]) -> bool:
     """True when a sequence of amounts holds at least one number."""
     return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values)

@@ -1,45 +1,31 @@
 """Text and tables of a scenario report, computed from a :class:`reformkit.evaluate.ScenarioResult`."""
 from __future__ import annotations
 
-import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..fmt import nb_float, nb_int, nb_pct
+from ..fmt import nb_float, nb_int, nb_minutes, nb_pct, nb_signed_pct
 from .common import NOT_COMPUTED, join_nb
+
+if TYPE_CHECKING:
+    from ..evaluate.result import ScenarioResult
 
 TRACK_NB = {"merge": "sammenslåing", "cooperate": "samarbeid"}
 
 
-def _isnan(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def _minutes(v) -> str:
-    return "–" if _isnan(v) else f"{nb_float(v, 0)} min"
-
-
-def _signed_pct(v) -> str:
-    """A change already in percent (1.5 = 1,5 %)."""
-    return "–" if _isnan(v) else ("+" if v > 0 else "") + nb_float(v, 1) + " %"
-
-
-def _mill(v) -> str:
-    return "–" if _isnan(v) else f"{nb_float(v / 1e6, 1)} mill. kr"
-
-
-def short(res, code: str) -> str:
+def short(res: ScenarioResult, code: str) -> str:
     """Short Norwegian name of a kommune in the result's scope."""
     return str(res.kommuner.at[code, "kommunenavn_kort"])
 
 
-def span(res) -> tuple[int, int]:
+def span(res: ScenarioResult) -> tuple[int, int]:
     """(base year, last evaluated year) of a result."""
     return res.years[0], res.years[-1]
 
 
 # ---- summary -----------------------------------------------------------------------------------------------------
-def summary(res) -> str:
+def summary(res: ScenarioResult) -> str:
     """Opening paragraphs: what the scenario does and its main numbers, in Markdown."""
     sc, b, u = res.scenario, res.blocks, res.units
     base, last = span(res)
@@ -73,7 +59,8 @@ def summary(res) -> str:
     if b["max_travel_minutes_to_centre"].notna().any():
         i = b["max_travel_minutes_to_centre"].idxmax()
         far = res.kommuner[res.kommuner["block"] == i]["travel_minutes_to_centre"].idxmax()
-        parts.append(f"Lengste beregnede reisetid til et senter er {_minutes(b.at[i, 'max_travel_minutes_to_centre'])} "
+        parts.append("Lengste beregnede reisetid til et senter er "
+                     f"{nb_minutes(b.at[i, 'max_travel_minutes_to_centre'])} "
                      f"({short(res, far)} til {short(res, b.at[i, 'centre'])} i blokken {i}).")
     ratio = b["old_age_support_ratio_horizon"]
     if ratio.notna().any():
@@ -84,7 +71,7 @@ def summary(res) -> str:
     return "\n\n".join(parts)
 
 
-def criteria_sentence(res) -> str:
+def criteria_sentence(res: ScenarioResult) -> str:
     """How many blocks and new kommuner fall under each population threshold at the horizon."""
     _, last = span(res)
     u = res.units
@@ -97,7 +84,7 @@ def criteria_sentence(res) -> str:
     return ("Etter kriteriene: " + "; ".join(out) + ".") if out else ""
 
 
-def warnings_md(res) -> str:
+def warnings_md(res: ScenarioResult) -> str:
     """The result's warnings as a Markdown list ("" when none)."""
     return "\n".join(f"- {w}" for w in res.warnings)
 
@@ -114,7 +101,7 @@ def _flags(row, thresholds: list[int], base: int, last: int) -> str:
     return "–"
 
 
-def block_table(res) -> pd.DataFrame:
+def block_table(res: ScenarioResult) -> pd.DataFrame:
     """One row per block with Norwegian headers and formatted numbers."""
     base, last = span(res)
     rows = []
@@ -123,17 +110,17 @@ def block_table(res) -> pd.DataFrame:
             "Blokk": name, "Senter": short(res, b["centre"]), "Kommuner": b["n_kommuner"],
             "Sammenslåing": b["n_merge"], "Samarbeid": b["n_cooperate"],
             f"Innbyggere {base}": nb_int(b["population_base"]), f"Innbyggere {last}": nb_int(b["population_horizon"]),
-            "Endring": _signed_pct(b["change_pct"]),
+            "Endring": nb_signed_pct(b["change_pct"]),
             f"Regionkommune {last}": nb_int(b["regionkommune_population_horizon"]),
             f"Bæreevne {base}": nb_float(b["old_age_support_ratio_base"], 2),
             f"Bæreevne {last}": nb_float(b["old_age_support_ratio_horizon"], 2),
-            "Maks reisetid": _minutes(b["max_travel_minutes_to_centre"]),
+            "Maks reisetid": nb_minutes(b["max_travel_minutes_to_centre"]),
             "Kriterier": _flags(b, res.thresholds, base, last),
         })
     return pd.DataFrame(rows)
 
 
-def unit_table(res, include_outside: bool = True) -> pd.DataFrame:
+def unit_table(res: ScenarioResult, include_outside: bool = True) -> pd.DataFrame:
     """The kommuner after the reform (regionkommuner, cooperating and untouched kommuner), largest first."""
     base, last = span(res)
     u = res.units if include_outside else res.units[res.units["kind"] != "outside"]
@@ -141,21 +128,21 @@ def unit_table(res, include_outside: bool = True) -> pd.DataFrame:
     return pd.DataFrame({
         "Kommune etter reform": u["name"], "Type": u["kind_label"], "Blokk": u["block"].fillna("–"),
         "Antall": u["n_kommuner"], f"Innbyggere {base}": u["population_base"].map(nb_int),
-        f"Innbyggere {last}": u["population_horizon"].map(nb_int), "Endring": u["change_pct"].map(_signed_pct),
+        f"Innbyggere {last}": u["population_horizon"].map(nb_int), "Endring": u["change_pct"].map(nb_signed_pct),
         f"Bæreevne {last}": u["old_age_support_ratio_horizon"].map(lambda v: nb_float(v, 2)),
         f"Andel 80+ {last}": u["share_80_plus_horizon"].map(nb_pct),
         "Kriterier": [_flags(r, res.thresholds, base, last) for _, r in u.iterrows()],
     })
 
 
-def member_table(res) -> pd.DataFrame:
+def member_table(res: ScenarioResult) -> pd.DataFrame:
     """Every kommune of the scope with its block, track and travel time (input for the block map)."""
     k = res.kommuner
     return pd.DataFrame({"kommunenummer": list(k.index), "block": k["block"].to_numpy(), "track": k["track"].to_numpy(),
                          "population": k["population_base"].to_numpy()})
 
 
-def map_table(res) -> tuple[pd.DataFrame, list[str], list[str]]:
+def map_table(res: ScenarioResult) -> tuple[pd.DataFrame, list[str], list[str]]:
     """(members in blocks, centres, context kommuner) for :func:`reformkit.charts.block_map`."""
     m = member_table(res)
     inside = m[m["block"].notna()].reset_index(drop=True)
@@ -163,7 +150,7 @@ def map_table(res) -> tuple[pd.DataFrame, list[str], list[str]]:
     return inside, list(res.blocks["centre"]), context
 
 
-def population_long(res, level: str = "block") -> pd.DataFrame:
+def population_long(res: ScenarioResult, level: str = "block") -> pd.DataFrame:
     """Population per year of each block (``level="block"``) or each new kommune (``"unit"``): name, year, population."""
     if level == "block":
         t = res.population_by_block["total"].reset_index().rename(columns={"block": "name", "total": "population"})
@@ -175,13 +162,13 @@ def population_long(res, level: str = "block") -> pd.DataFrame:
     return t[["name", "year", "population"]].reset_index(drop=True)
 
 
-def support_long(res) -> pd.DataFrame:
+def support_long(res: ScenarioResult) -> pd.DataFrame:
     """Old-age support ratio per block and year: name, year, ratio."""
     t = res.population_by_block["old_age_support_ratio"].reset_index()
     return t.rename(columns={"block": "name", "old_age_support_ratio": "ratio"})[["name", "year", "ratio"]]
 
 
-def age_groups_long(res) -> pd.DataFrame:
+def age_groups_long(res: ScenarioResult) -> pd.DataFrame:
     """Share of each cost-key age group per block at base year and horizon: name, year, group, share, population."""
     from ..population import AGE_GROUPS
     base, last = span(res)
@@ -196,7 +183,7 @@ def age_groups_long(res) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def travel_long(res) -> pd.DataFrame:
+def travel_long(res: ScenarioResult) -> pd.DataFrame:
     """Travel minutes from each block member to its centre: kommune, block, minutes, track (Norwegian)."""
     k = res.kommuner[res.kommuner["block"].notna()]
     return pd.DataFrame({"kommune": k["kommunenavn_kort"].astype(str).to_numpy(), "block": k["block"].to_numpy(),
@@ -204,20 +191,20 @@ def travel_long(res) -> pd.DataFrame:
                          "track": k["track"].map(TRACK_NB).to_numpy()})
 
 
-def travel_text(res) -> str:
+def travel_text(res: ScenarioResult) -> str:
     """One sentence per block on travel times to the centre."""
     if res.blocks["max_travel_minutes_to_centre"].isna().all():
         return f"Reisetid til senteret er {NOT_COMPUTED} (reisetidsmodellen er ikke tilgjengelig)."
     lines = []
     for name, b in res.blocks.iterrows():
-        lines.append(f"- **{name}**: lengste reisetid {_minutes(b['max_travel_minutes_to_centre'])}, "
-                     f"befolkningsvektet snitt {_minutes(b['mean_travel_minutes_to_centre'])} til "
+        lines.append(f"- **{name}**: lengste reisetid {nb_minutes(b['max_travel_minutes_to_centre'])}, "
+                     f"befolkningsvektet snitt {nb_minutes(b['mean_travel_minutes_to_centre'])} til "
                      f"{short(res, b['centre'])}.")
     return "Beregnet reisetid med bil fra hver kommune til blokkens senter (modell, se metodenotatet):\n\n" + \
         "\n".join(lines)
 
 
-def criteria_md(res) -> str:
+def criteria_md(res: ScenarioResult) -> str:
     """The thresholds, their source and the flagged blocks and new kommuner, in Markdown."""
     base, last = span(res)
     src = res.criteria.get("source", "")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -11,6 +12,9 @@ from ..params import load_params
 from .groups import MAX_AGE
 from .projection import (ENGINE_ALTERNATIVES, MAX_HORIZON_YEARS, SSB_ALTERNATIVES, N_AGES, ProjectionParams,
                          estimate_rates, population_cube, project_array)
+
+if TYPE_CHECKING:
+    from ..data.atlas import Atlas
 
 COLUMNS = ["kommunenummer", "year", "age", "sex", "population"]
 SSB_FETCH_HINT = "fetch it with `reformkit data fetch --only ssb-projection` (needs internet)"
@@ -49,8 +53,8 @@ def _check_years(atlas, horizon: int, launch_year: int | None) -> tuple[int, int
     return launch, int(horizon)
 
 
-def project_cube(atlas, horizon: int, alternative: str = "main", *, launch_year: int | None = None,
-                 **params) -> tuple[np.ndarray, np.ndarray]:
+def project_cube(atlas: Atlas, horizon: int, alternative: str = "main", *, launch_year: int | None = None,
+                 **params: Any) -> tuple[np.ndarray, np.ndarray]:
     """The projection as an array ``[kommune, sex, age, year]`` and its years (launch+1..horizon), memoised.
 
     Kommune and sex axes follow :func:`~reformkit.population.projection.population_cube`. Use
@@ -64,7 +68,7 @@ def project_cube(atlas, horizon: int, alternative: str = "main", *, launch_year:
         return _ssb_cube(atlas, horizon, alternative, launch)
     p = ProjectionParams.for_alternative(alternative, **params)
 
-    def compute():
+    def compute() -> tuple[np.ndarray, np.ndarray]:
         cube = population_cube(atlas)
         stock = cube.upto(launch)
         rates = estimate_rates(stock, cube.sexes, cube.fylke, p, cube.real_upto(launch))
@@ -74,8 +78,8 @@ def project_cube(atlas, horizon: int, alternative: str = "main", *, launch_year:
     return atlas.cached(("population.project", p.key(), launch, horizon), compute)
 
 
-def project(atlas, horizon: int, alternative: str = "main", *, launch_year: int | None = None,
-            **params) -> pd.DataFrame:
+def project(atlas: Atlas, horizon: int, alternative: str = "main", *, launch_year: int | None = None,
+            **params: Any) -> pd.DataFrame:
     """Project the population of every kommune by single-year age and sex to ``horizon``.
 
     Returns a long DataFrame kommunenummer, year, age (0–105, 105 = 105+), sex, population (float) with ONLY
@@ -111,8 +115,8 @@ def _unit_index(atlas, mapping: Mapping[str, str] | pd.Series) -> tuple[np.ndarr
             units.get_indexer([u for _, u in pairs]))
 
 
-def project_units(atlas, mapping: Mapping[str, str] | pd.Series, horizon: int, alternative: str = "main", *,
-                  base_year: int | None = None, launch_year: int | None = None, **params) -> pd.DataFrame:
+def project_units(atlas: Atlas, mapping: Mapping[str, str] | pd.Series, horizon: int, alternative: str = "main", *,
+                  base_year: int | None = None, launch_year: int | None = None, **params: Any) -> pd.DataFrame:
     """Projection of units (blocks, merged kommuner) as the SUM of their members' kommune projections.
 
     ``mapping``: kommunenummer -> unit label; kommuner not in it are left out. Returns a long DataFrame
@@ -151,8 +155,8 @@ def _series_cube(atlas, base_year: int, horizon: int, alternative: str, launch_y
     return np.concatenate([observed, arr], axis=-1), np.r_[obs_years, years]
 
 
-def population_series(atlas, base_year: int, horizon: int, alternative: str = "main", *,
-                      launch_year: int | None = None, **params) -> pd.DataFrame:
+def population_series(atlas: Atlas, base_year: int, horizon: int, alternative: str = "main", *,
+                      launch_year: int | None = None, **params: Any) -> pd.DataFrame:
     """Population by kommune, year, age and sex for every year ``base_year .. horizon``.
 
     Observed where observed (up to the launch year, by default the last observed year), projected after.
@@ -165,7 +169,7 @@ def population_series(atlas, base_year: int, horizon: int, alternative: str = "m
     key = ("population.series", alternative, int(base_year), int(horizon), launch_year,
            tuple(sorted(params.items())))
 
-    def compute():
+    def compute() -> pd.DataFrame:
         arr, years = _series_cube(atlas, base_year, horizon, alternative, launch_year, params)
         cube = population_cube(atlas)
         return _long_frame(cube.codes, cube.sexes, years, arr)
@@ -173,7 +177,7 @@ def population_series(atlas, base_year: int, horizon: int, alternative: str = "m
 
 
 # ---- SSB's official projection ------------------------------------------------------------------------------
-def read_ssb_projection():
+def read_ssb_projection() -> pd.DataFrame:
     """The cached SSB projection (extra "ssb_projection"), or raise CacheMissingError naming the fetch."""
     from ..data import cache
     df = cache.read_extra("ssb_projection")

@@ -12,8 +12,10 @@ Model and solvers: :mod:`reformkit.propose.model` (the formulation) and :mod:`re
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,12 +28,18 @@ from .ranking import RANK_LABELS, rank_candidates
 from .solvers import Solution, solve, solve_exact, solve_heuristic
 from .output import SWEEP_LABELS, scenario_dict, sweep_display, write_scenario
 
+if TYPE_CHECKING:
+    from ..data.atlas import Atlas
+
+#: what ``area`` may be: a fylkesnummer, or a list of fylkesnummer or kommune numbers
+Area = str | int | Sequence[str | int]
+
 __all__ = ["propose", "sweep", "rank_candidates", "RANK_LABELS", "SWEEP_LABELS", "Proposal", "Problem",
            "Solution", "sweep_display", "build_problem", "formulate", "solve", "solve_exact", "solve_heuristic",
            "area_codes", "area_population", "InfeasibleError"]
 
 
-def area_codes(atlas, area) -> list[str]:
+def area_codes(atlas: Atlas, area: Area) -> list[str]:
     """Kommune numbers of ``area``: a fylkesnummer or a list of them (or of kommune numbers). Sorted."""
     items = [area] if isinstance(area, (str, int)) else list(area)
     fylker = set(atlas.kommuner["fylkesnummer"].astype(str))
@@ -51,7 +59,7 @@ def area_codes(atlas, area) -> list[str]:
     return sorted(codes)
 
 
-def area_population(atlas, codes: list[str], year: int | None = None) -> pd.Series:
+def area_population(atlas: Atlas, codes: list[str], year: int | None = None) -> pd.Series:
     """Population 1 January of ``year`` (default: propose.yaml's year, or the latest observed) by kommune."""
     year = population_year(atlas, year)
     pop = atlas.population
@@ -59,7 +67,7 @@ def area_population(atlas, codes: list[str], year: int | None = None) -> pd.Seri
     return pop.groupby("kommunenummer", observed=True)["population"].sum().reindex(codes).fillna(0).astype(float)
 
 
-def population_year(atlas, year: int | None = None) -> int:
+def population_year(atlas: Atlas, year: int | None = None) -> int:
     """The population year used for weights: ``year``, else propose.yaml's (2024) when observed, else the latest."""
     if year is None:
         wanted = int(load_params("propose")["population"]["year"])
@@ -70,7 +78,8 @@ def population_year(atlas, year: int | None = None) -> int:
     return int(year)
 
 
-def resolve_kommuner(atlas, refs, area_fylker: list[str], codes: list[str], what: str) -> list[str]:
+def resolve_kommuner(atlas: Atlas, refs: Iterable[str | int], area_fylker: list[str], codes: list[str],
+                     what: str) -> list[str]:
     """Kommune numbers for names or numbers given by the user; every one must lie in the area."""
     from ..scenario.names import kommune_index
     index = kommune_index(atlas)
@@ -88,9 +97,9 @@ def resolve_kommuner(atlas, refs, area_fylker: list[str], codes: list[str], what
     return out
 
 
-def build_problem(atlas, area, k: int, *, min_population: float | None = None,
-                  max_travel_minutes: float | None = None, fixed_centres=(), year: int | None = None,
-                  travel: pd.DataFrame | None = None) -> tuple[Problem, list[str]]:
+def build_problem(atlas: Atlas, area: Area, k: int, *, min_population: float | None = None,
+                  max_travel_minutes: float | None = None, fixed_centres: Sequence[str | int] = (),
+                  year: int | None = None, travel: pd.DataFrame | None = None) -> tuple[Problem, list[str]]:
     """The :class:`Problem` for an area of an Atlas, and the kommune numbers its positions stand for."""
     codes = area_codes(atlas, area)
     fylker = sorted({atlas.kommuner.loc[c, "fylkesnummer"] for c in codes})
@@ -138,11 +147,11 @@ class Proposal:
         """Population-weighted mean travel time to the centre (minutes)."""
         return self.objective / float(self.kommuner["population"].sum())
 
-    def to_scenario(self, atlas) -> dict:
+    def to_scenario(self, atlas: Atlas) -> dict:
         """The proposal as a scenario dict (design.md contract, kommune names as members)."""
         return scenario_dict(self, atlas)
 
-    def write(self, path: str | Path, atlas=None) -> Path:
+    def write(self, path: str | Path, atlas: Atlas | None = None) -> Path:
         """Write the scenario YAML atomically (``atlas``: the one proposed on; loaded by border year if omitted)."""
         if atlas is None:
             from ..data import load_atlas
@@ -163,7 +172,7 @@ def _tracks(kommuner: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(is_centre | (small & near), "merge", "cooperate"), index=kommuner.index)
 
 
-def proposal_from_solution(atlas, problem: Problem, codes: list[str], sol: Solution, area,
+def proposal_from_solution(atlas: Atlas, problem: Problem, codes: list[str], sol: Solution, area: Area,
                            year: int | None = None) -> Proposal:
     """Tables of a Proposal from a solver :class:`Solution`."""
     centre = [codes[j] for j in sol.assignment]
@@ -203,9 +212,10 @@ def _solver_params(time_limit: float | None) -> tuple[float, float]:
     return float(time_limit if time_limit is not None else s["time_limit_seconds"]), float(s["mip_rel_gap"])
 
 
-def propose(atlas, area, k: int, *, min_population: float | None = None, max_travel_minutes: float | None = None,
-            fixed_centres=(), time_limit: float | None = None, year: int | None = None,
-            travel: pd.DataFrame | None = None, matrix_csv: str | Path | None = None) -> Proposal:
+def propose(atlas: Atlas, area: Area, k: int, *, min_population: float | None = None,
+            max_travel_minutes: float | None = None, fixed_centres: Sequence[str | int] = (),
+            time_limit: float | None = None, year: int | None = None, travel: pd.DataFrame | None = None,
+            matrix_csv: str | Path | None = None) -> Proposal:
     """Choose ``k`` centres in ``area`` and assign every kommune to one, minimising population-weighted
     travel time, with every block connected in the neighbour graph (sea links count).
 
@@ -227,9 +237,10 @@ def propose(atlas, area, k: int, *, min_population: float | None = None, max_tra
     return proposal_from_solution(atlas, problem, codes, sol, area, year)
 
 
-def sweep(atlas, area, k_max: int, *, k_min: int = 1, min_population: float | None = None,
-          max_travel_minutes: float | None = None, fixed_centres=(), time_limit: float | None = None,
-          year: int | None = None, travel: pd.DataFrame | None = None, progress: bool = True) -> pd.DataFrame:
+def sweep(atlas: Atlas, area: Area, k_max: int, *, k_min: int = 1, min_population: float | None = None,
+          max_travel_minutes: float | None = None, fixed_centres: Sequence[str | int] = (),
+          time_limit: float | None = None, year: int | None = None, travel: pd.DataFrame | None = None,
+          progress: bool = True) -> pd.DataFrame:
     """Solve for k = k_min..k_max and tabulate each solution (the "28–36? 7? 4? 2?" question).
 
     Columns: k, min_block_population, max_travel_minutes, mean_weighted_travel_minutes, blocks_under_15000,
