@@ -1,6 +1,8 @@
 """Shared fixtures: the real Atlases (integration; need `make data`) and a small synthetic one (unit)."""
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 import reformkit as rk
@@ -23,3 +25,20 @@ def atlas2019():
 def small_atlas():
     """A 4 × 3 grid of synthetic kommuner, 2010–2024, one fylke."""
     return synthetic_atlas(nx=4, ny=3)
+
+
+@pytest.fixture(scope="module")
+def params():
+    """The economy parameters from data/params (reformkit.economy)."""
+    from reformkit.economy import load_economy_params
+    return load_economy_params()
+
+
+@pytest.fixture
+def param_copy(tmp_path):
+    """A writable copy of the economy parameter files, for tests that break one of them."""
+    from reformkit.economy.params import PARAM_FILES
+    from reformkit.paths import PARAMS_DIR
+    for name in PARAM_FILES:
+        shutil.copy(PARAMS_DIR / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    return tmp_path

@@ -1,8 +1,6 @@
 """Economy: parameter files and overrides, merger instruments, demographic expenditure need, block economy."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -13,24 +11,13 @@ from reformkit.economy import (apply_assumptions, block_economy, demography_danc
                                merger_schedule, present_value, reformstotte, regional_loss, regionsenter,
                                waterfall_table)
 from reformkit.economy.merger import COMPONENTS, admin_savings
-from reformkit.economy.params import PARAM_FILES
 from reformkit.errors import ParameterError
-from reformkit.paths import PARAMS_DIR
 
 BASIS = 19_860_180
 
 
-@pytest.fixture(scope="module")
-def params():
-    return load_economy_params()
-
 
 # ---- parameter files --------------------------------------------------------------------------------------------
-
-def _copy_params(tmp_path: Path) -> Path:
-    for name in PARAM_FILES:
-        shutil.copy(PARAMS_DIR / f"{name}.yaml", tmp_path / f"{name}.yaml")
-    return tmp_path
 
 
 def test_every_value_has_a_source(params):
@@ -40,28 +27,20 @@ def test_every_value_has_a_source(params):
     assert params.is_unknown("smakommunetilskudd.amount_per_kommune")
 
 
-def test_missing_value_is_rejected_naming_file_and_key(tmp_path):
-    folder = _copy_params(tmp_path)
-    f = folder / "grants-2021.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("{value: 70,", "{value: null,"), encoding="utf-8")
+@pytest.mark.parametrize("file, old, new, key, problem", [
+    ("grants-2021.yaml", "{value: 70,", "{value: null,", "regionsenter.per_inhabitant", "missing"),
+    ("economy-2023.yaml", "{value: 17813,", "{value: -17813,", "cost_key.age.0-1.unit_amount", "negative"),
+])
+def test_missing_or_negative_value_is_rejected_naming_file_and_key(param_copy, file, old, new, key, problem):
+    f = param_copy / file
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
     with pytest.raises(ParameterError) as exc:
-        load_economy_params(folder)
-    assert any("grants-2021.yaml" in p and "regionsenter.per_inhabitant" in p and "missing" in p
-               for p in exc.value.problems)
+        load_economy_params(param_copy)
+    assert any(file in p and key in p and problem in p for p in exc.value.problems)
 
 
-def test_negative_value_is_rejected(tmp_path):
-    folder = _copy_params(tmp_path)
-    f = folder / "economy-2023.yaml"
-    f.write_text(f.read_text(encoding="utf-8").replace("{value: 17813,", "{value: -17813,"), encoding="utf-8")
-    with pytest.raises(ParameterError) as exc:
-        load_economy_params(folder)
-    assert any("economy-2023.yaml" in p and "cost_key.age.0-1.unit_amount" in p and "negative" in p
-               for p in exc.value.problems)
-
-
-def test_removed_parameter_is_rejected(tmp_path):
-    folder = _copy_params(tmp_path)
+def test_removed_parameter_is_rejected(param_copy):
+    folder = param_copy
     f = folder / "grants-2019.yaml"
     text = "\n".join(line for line in f.read_text(encoding="utf-8").splitlines() if "phase_down_years" not in line)
     f.write_text(text, encoding="utf-8")

@@ -2,8 +2,6 @@
 the base year of aggregated need, and the shared age-table helper."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -14,7 +12,6 @@ from reformkit.economy import (aggregate_need, apply_assumptions, block_economy,
                                regionsenter)
 from reformkit.economy.demography import AGE_LABELS, as_age_table
 from reformkit.economy.merger import _ramp, admin_savings, cooperation_savings
-from reformkit.economy.params import PARAM_FILES
 from reformkit.errors import DataError, ParameterError
 from reformkit.paths import PARAMS_DIR
 from reformkit.population import AGE_GROUPS, age_group_table
@@ -23,15 +20,6 @@ BASIS = 19_860_180
 ORIGIN = "data/scenarios/x.yaml"
 
 
-@pytest.fixture(scope="module")
-def params():
-    return load_economy_params()
-
-
-def _copy_params(tmp_path: Path) -> Path:
-    for name in PARAM_FILES:
-        shutil.copy(PARAMS_DIR / f"{name}.yaml", tmp_path / f"{name}.yaml")
-    return tmp_path
 
 
 def _scenario(atlas, assumptions=None, members=None):
@@ -71,8 +59,8 @@ def test_one_off_after_the_last_analysed_year_is_rejected(params):
         apply_assumptions(params, {"economy": {"one_off_in_year": 26}}, ORIGIN)
 
 
-def test_year_count_in_a_parameter_file_is_checked_naming_the_file(tmp_path):
-    folder = _copy_params(tmp_path)
+def test_year_count_in_a_parameter_file_is_checked_naming_the_file(param_copy):
+    folder = param_copy
     f = folder / "economy-model.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace("analysis_years: {value: 25,", "analysis_years: {value: 0,"),
                  encoding="utf-8")
@@ -197,8 +185,8 @@ def test_fixed_cost_follows_the_basis_amount_unless_set(params):
         apply_assumptions(params, {"economy": {"fixed_cost_per_kommune": -1}}, ORIGIN)
 
 
-def test_a_fixed_cost_in_the_file_still_wins(tmp_path):
-    folder = _copy_params(tmp_path)
+def test_a_fixed_cost_in_the_file_still_wins(param_copy):
+    folder = param_copy
     f = folder / "economy-model.yaml"
     f.write_text(f.read_text(encoding="utf-8").replace(
         "admin_savings:\n", "admin_savings:\n  fixed_cost_per_kommune: {value: 12000000, source: test}\n"),

@@ -36,14 +36,16 @@ def population_lines(df: pd.DataFrame, *, series: str = "name", value: str = "po
                color=_colour(series, series_title, domain),
                tooltip=[alt.Tooltip(f"{series}:N", title=series_title), alt.Tooltip("year:Q", title="År"),
                         alt.Tooltip("Innbyggere:N")])
+    return _observed_then_projected(d, enc, observed_until).properties(
+        title=_title(title, observed_until), width=width, height=height)
+
+
+def _observed_then_projected(d: pd.DataFrame, enc: dict, observed_until: int | None) -> alt.Chart | alt.LayerChart:
+    """Lines solid up to the last observed year and dashed after it (both include that year, so they join)."""
     if observed_until is None:
-        chart = alt.Chart(d).mark_line(point=True).encode(**enc)
-    else:
-        obs = d[d.year <= observed_until]
-        proj = d[d.year >= observed_until]
-        chart = alt.layer(alt.Chart(obs).mark_line(point=True).encode(**enc),
-                          alt.Chart(proj).mark_line(point=True, strokeDash=[5, 3]).encode(**enc))
-    return chart.properties(title=_title(title, observed_until), width=width, height=height)
+        return alt.Chart(d).mark_line(point=True).encode(**enc)
+    return alt.layer(alt.Chart(d[d.year <= observed_until]).mark_line(point=True).encode(**enc),
+                     alt.Chart(d[d.year >= observed_until]).mark_line(point=True, strokeDash=[5, 3]).encode(**enc))
 
 
 def _title(title: str, observed_until: int | None):
@@ -65,11 +67,7 @@ def support_ratio_lines(df: pd.DataFrame, *, series: str = "name", observed_unti
                color=_colour(series, series_title, domain),
                tooltip=[alt.Tooltip(f"{series}:N", title=series_title), alt.Tooltip("year:Q", title="År"),
                         alt.Tooltip("Bæreevne:N")])
-    if observed_until is None:
-        chart = alt.Chart(d).mark_line(point=True).encode(**enc)
-    else:
-        chart = alt.layer(alt.Chart(d[d.year <= observed_until]).mark_line(point=True).encode(**enc),
-                          alt.Chart(d[d.year >= observed_until]).mark_line(point=True, strokeDash=[5, 3]).encode(**enc))
+    chart = _observed_then_projected(d, enc, observed_until)
     return chart.properties(title=_title(title, observed_until), width=width, height=height)
 
 

@@ -1,9 +1,7 @@
 """evaluate(scenario, atlas): population, age structure, area, travel time and criteria per block and unit."""
 from __future__ import annotations
 
-import copy
 from collections import deque
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -23,12 +21,7 @@ KIND_LABELS = {"regionkommune": "regionkommune", "cooperating": "samarbeidskommu
 
 def criteria() -> dict:
     """The population thresholds flagged, with their source (data/params/criteria.yaml)."""
-    return copy.deepcopy(_criteria())
-
-
-@lru_cache(maxsize=1)
-def _criteria() -> dict:
-    values, raw = read_param_file(PARAMS_DIR / "criteria.yaml")
+    values, raw = read_param_file(PARAMS_DIR / "criteria.yaml")  # memoised per file version, returns copies
     leaf = raw["population"]["min_inhabitants"]
     return {"min_inhabitants": [int(n) for n in values["population"]["min_inhabitants"]],
             "source": " ".join(str(leaf["source"]).split())}
