@@ -3,6 +3,8 @@
 1. the time of one scenario report (papermill + nbconvert of notebooks/scenario_report.ipynb, through
    reformkit.report.render_notebook) divided by the time the same pipeline takes for an empty notebook
    (one parameters cell) — the fixed cost of starting a kernel and converting; goal ≤ 3×;
+   To show where the time goes, the same run also times two cut-down copies of the report notebook: its
+   import lines only, and its first code cell (imports, load the scenario and Atlas, evaluate);
 2. the batch speed-up of ``--jobs 2`` over ``--jobs 1`` for the Møre og Romsdal scenarios (their reports, the
    county overview and the comparison), and the size of every report (limit 5 MB).
 
@@ -33,6 +35,23 @@ def _timed(fn) -> float:
     return time.perf_counter() - t0
 
 
+def _stage_notebooks(tmp: Path) -> dict[str, Path]:
+    """The report notebook cut after its first code cell, and that cell reduced to its import lines."""
+    nb = nbformat.read(report.NOTEBOOK_DIR / report.SCENARIO_NOTEBOOK, as_version=4)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    first = code[1]                                   # code[0] is the parameters cell
+    out = {}
+    for name in ("imports", "load+evaluate"):
+        cut = nbformat.from_dict(nb)
+        cut.cells = cut.cells[:first + 1]
+        if name == "imports":
+            lines = cut.cells[-1].source.splitlines()
+            cut.cells[-1] = nbformat.v4.new_code_cell("\n".join(l for l in lines if l.startswith(("import ", "from "))))
+        out[name] = tmp / f"{name}.ipynb"
+        nbformat.write(cut, out[name])
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3, help="runs per single-report measurement (median is used)")
@@ -50,18 +69,28 @@ def main() -> int:
         nbformat.write(nb, empty)
         report.render_notebook(empty, {}, tmp / "warm.html")  # warm the vega bundle cache and imports
 
-        empty_t, report_t = [], []
-        for _ in range(args.repeat):  # interleaved, so a change in machine load hits both alike
-            empty_t.append(_timed(lambda: report.render_notebook(empty, {}, tmp / "empty.html")))
-            report_t.append(_timed(lambda: report.render_notebook(
-                "scenario_report.ipynb", {"scenario_path": str(scenario)}, tmp / "scenario.html")))
-        e, r = statistics.median(empty_t), statistics.median(report_t)
+        stages = _stage_notebooks(tmp)
+        params = {"scenario_path": str(scenario)}
+        runs: dict[str, list[float]] = {"empty": [], **{k: [] for k in stages}, "report": []}
+        for _ in range(args.repeat):  # interleaved, so a change in machine load hits all alike
+            runs["empty"].append(_timed(lambda: report.render_notebook(empty, {}, tmp / "empty.html")))
+            for name, path in stages.items():
+                runs[name].append(_timed(lambda: report.render_notebook(path, params, tmp / "stage.html")))
+            runs["report"].append(_timed(lambda: report.render_notebook(
+                "scenario_report.ipynb", params, tmp / "scenario.html")))
+        med = {k: statistics.median(v) for k, v in runs.items()}
+        e, r = med["empty"], med["report"]
         print("\n1. One scenario report vs an empty notebook (papermill + nbconvert, median of "
-              f"{args.repeat}; runs: empty {', '.join(f'{t:.2f}' for t in empty_t)} s, "
-              f"report {', '.join(f'{t:.2f}' for t in report_t)} s)")
+              f"{args.repeat}; runs: empty {', '.join(f'{t:.2f}' for t in runs['empty'])} s, "
+              f"report {', '.join(f'{t:.2f}' for t in runs['report'])} s)")
         print(f"   empty notebook:   {e:6.2f} s")
         print(f"   scenario report:  {r:6.2f} s   ({scenario.name}, {(tmp / 'scenario.html').stat().st_size / 1e6:.2f} MB)")
         print(f"   ratio:            {r / e:6.2f}×   (goal ≤ 3×)")
+        print("\n   Where the time goes (cut-down copies of the report notebook, same pipeline):")
+        labels = {"empty": "empty notebook", "imports": "+ its imports (pandas, geopandas, altair, reformkit)",
+                  "load+evaluate": "+ load scenario and Atlas, evaluate", "report": "+ charts, tables, text (the report)"}
+        for k in runs:
+            print(f"   {labels[k]:58s} {med[k]:5.2f} s  {med[k] / e:5.2f}×")
 
         files = sorted(SCENARIOS_DIR.glob("more-og-romsdal-*.yaml"))
         times = {}

@@ -88,6 +88,21 @@ def test_load_is_memoised(atlas):
     assert rk.load_atlas(2024) is rk.load_atlas(2024)
 
 
+@pytest.mark.parametrize("borders", [2024, 2019])
+@pytest.mark.parametrize("name", ["kommuner", "fylker"])
+def test_cache_geoparquet_reads_as_geopandas_does(borders, name):
+    """The Atlas reader (CRS looked up by EPSG code) gives the frame and CRS that gpd.read_parquet gives."""
+    import geopandas as gpd
+    from reformkit.data import cache
+    from reformkit.data.atlas import _read_geoparquet
+    from reformkit.paths import cache_dir
+    path = cache.core_dir(cache_dir()) / f"borders-{borders}" / f"{name}.parquet"
+    ours, theirs = _read_geoparquet(path), gpd.read_parquet(path)
+    assert isinstance(ours, gpd.GeoDataFrame) and ours.geometry.name == theirs.geometry.name
+    assert ours.crs == theirs.crs and ours.crs.to_epsg() == 25833
+    pd.testing.assert_frame_equal(pd.DataFrame(ours), pd.DataFrame(theirs))
+
+
 def test_unknown_border_year_is_a_user_error():
     with pytest.raises(rk.DataError, match="border year"):
         rk.load_atlas(borders=2020)

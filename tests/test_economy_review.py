@@ -69,6 +69,23 @@ def test_year_count_in_a_parameter_file_is_checked_naming_the_file(param_copy):
     assert any("economy-model.yaml" in p and "merger.analysis_years" in p for p in exc.value.problems)
 
 
+def test_scenario_params_follow_an_edited_parameter_file(param_copy, monkeypatch):
+    """A running workbench must see an edit to data/params without a restart (the memo is keyed on mtimes)."""
+    import os
+
+    from reformkit.economy import block, params as econ_params
+    monkeypatch.setattr(econ_params, "PARAMS_DIR", param_copy)
+    scenario = SimpleNamespace(name="x", assumptions={})
+    assert block.scenario_params(scenario).get("discount_rate") == pytest.approx(0.04)
+    f = param_copy / "economy-model.yaml"
+    text = f.read_text(encoding="utf-8")
+    assert "discount_rate: {value: 0.04," in text
+    f.write_text(text.replace("discount_rate: {value: 0.04,", "discount_rate: {value: 0.03,"), encoding="utf-8")
+    stat = f.stat()
+    os.utime(f, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))   # a new mtime even on a coarse clock
+    assert block.scenario_params(scenario).get("discount_rate") == pytest.approx(0.03)
+
+
 def test_valid_year_counts_are_used_in_full(params):
     p = apply_assumptions(params, {"economy": {"analysis_years": 3, "one_off_in_year": 3}}, ORIGIN)
     sched = merger_schedule(2, {2025: 20_000.0}, 2025, p)

@@ -172,6 +172,22 @@ def test_more_og_romsdal_units_sum_to_the_fylke_every_year(atlas):
 
 
 @pytest.mark.integration
+@pytest.mark.parametrize("base_year, horizon", [(2014, 2040), (2005, 2026)])
+def test_kommune_series_equals_the_long_table_route(atlas, base_year, horizon):
+    """The array route (cube -> age groups) gives what grouping the long population table gives."""
+    from reformkit.population import age_group_table, population_series
+    series = series_module._compute(atlas, base_year, horizon, "main")
+    table = age_group_table(population_series(atlas, base_year, horizon))
+    expected = table.reindex(pd.MultiIndex.from_product([atlas.codes, series.years]), fill_value=0)
+    assert series.years == list(range(base_year, horizon + 1)) and list(series.codes) == atlas.codes
+    np.testing.assert_allclose(series.values.reshape(-1, len(series_module.COLUMNS)),
+                               expected[series_module.COLUMNS].to_numpy(dtype=float), rtol=1e-12, atol=1e-6)
+    # kommuner founded after 2005 have no rows that year: said, not silently counted
+    missing = [w for w in series.warnings if "Mangler befolkningstall" in w]
+    assert bool(missing) == (base_year == 2005)
+
+
+@pytest.mark.integration
 def test_cli_prints_a_norwegian_summary_and_writes_json(tmp_path, capsys):
     out = tmp_path / "res.json"
     assert main(["evaluate", str(SCENARIOS / "more-og-romsdal-7.yaml"), "--json", str(out)]) == 0

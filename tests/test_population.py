@@ -13,7 +13,8 @@ import reformkit as rk
 from reformkit.data import cache
 from reformkit.errors import CacheMissingError, DataError, ParameterError
 from reformkit.population import (AGE_GROUPS, ProjectionParams, age_group_table, old_age_support_ratio,
-                                  population_cube, population_series, project, project_cube, project_units)
+                                  population_cube, population_series, project, project_cube, project_units,
+                                  sum_age_groups)
 from reformkit.population.projection import MAX_AGE, estimate_rates, project_array
 from reformkit.testing import synthetic_atlas
 
@@ -54,6 +55,17 @@ def test_age_group_table_matches_groupby(small_atlas):
     expected = pop[(pop["age"] >= 67) & (pop["age"] <= 79)].groupby(["kommunenummer", "year"])["population"].sum()
     assert (table["67-79"] == expected).all()
     assert table["total"].sum() == pop["population"].sum()
+
+
+def test_sum_age_groups_matches_age_group_table(small_atlas):
+    cube = population_cube(small_atlas)
+    groups = sum_age_groups(cube.data.sum(axis=1), axis=1)            # [kommune, group, year]
+    table = age_group_table(small_atlas.population)
+    for g, label in enumerate(AGE_GROUPS):
+        expected = table[label].unstack("year").reindex(index=cube.codes, columns=cube.years)
+        np.testing.assert_allclose(groups[:, g, :], expected.to_numpy(dtype=float))
+    with pytest.raises(DataError, match="ages"):
+        sum_age_groups(np.ones((2, 90)), axis=1)
 
 
 # ---- synthetic closed population: cohorts must age exactly ---------------------------------------------------

@@ -119,9 +119,11 @@ def kommune_map(atlas: Atlas, table: pd.DataFrame, colour: str, *, colour_title:
         pts = _centre_lonlat(atlas, centres)
         pts["navn"] = atlas.kommuner.loc[centres, "kommunenavn_kort"].astype(str).to_numpy()
         base = alt.Chart(alt.Data(values=pts.to_dict("records"))).encode(
-            longitude="lon:Q", latitude="lat:Q", tooltip=[alt.Tooltip("navn:N", title="Senter")])
+            longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"),
+            tooltip=[alt.Tooltip("navn:N", title="Senter")])
         layers.append(base.mark_point(shape="diamond", size=90, filled=True, color="black", stroke="white"))
-        layers.append(base.mark_text(dy=-11, fontSize=11, fontWeight="bold", color="#222").encode(text="navn:N"))
+        layers.append(base.mark_text(dy=-11, fontSize=11, fontWeight="bold", color="#222")
+                      .encode(text=alt.Text("navn:N")))
     chart = alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
     if title:
         chart = chart.properties(title=title)

@@ -104,7 +104,7 @@ def age_pyramid(pop: pd.DataFrame, *, years: Sequence[int], title: str = "Alders
                     axis=alt.Axis(format=INT, tickCount=4, labelExpr="replace(datum.label, '−', '')")),
             color=alt.Color("Kjønn:N", scale=alt.Scale(domain=sexes, range=[colours[s] for s in sexes]),
                             title="Kjønn"),
-            tooltip=[alt.Tooltip("band:N", title="Alder"), "Kjønn:N", alt.Tooltip("Innbyggere:N")],
+            tooltip=[alt.Tooltip("band:N", title="Alder"), alt.Tooltip("Kjønn:N"), alt.Tooltip("Innbyggere:N")],
         ).properties(title=str(int(y)), width=width, height=height))
     return alt.hconcat(*charts).properties(title=title)
 
@@ -200,11 +200,11 @@ def economy_waterfall(df: pd.DataFrame, *, title: str = "Økonomi: fra i dag til
     order = list(d["step"])
     base = alt.Chart(d).encode(x=alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=-30, labelLimit=180)))
     bars = base.mark_bar(size=28).encode(
-        y=alt.Y("start:Q", title=unit_label, axis=alt.Axis(format=DEC1)), y2="end:Q",
+        y=alt.Y("start:Q", title=unit_label, axis=alt.Axis(format=DEC1)), y2=alt.Y2("end:Q"),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=["Økning", "Reduksjon", "Sum"],
                                                               range=["#59a14f", "#e15759", "#4e79a7"])),
         tooltip=[alt.Tooltip("step:N", title="Post"), alt.Tooltip("Beløp:N")])
-    rule = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#555").encode(y="y:Q")
+    rule = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#555").encode(y=alt.Y("y:Q"))
     return alt.layer(bars, rule).properties(title=title, width=max(300, 70 * len(d)), height=280)
 
 

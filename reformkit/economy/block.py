@@ -11,7 +11,7 @@ from .._io import json_number
 from .demography import AGE_LABELS, SERVICES, as_age_table, expenditure_need
 from .merger import (COMPONENTS, cooperation_savings, has_storbytilskudd, merger_schedule, present_value,
                      regional_loss)
-from .params import EconomyParams, apply_assumptions, load_economy_params
+from .params import EconomyParams, apply_assumptions, files_stamp, load_economy_params
 
 #: Norwegian labels of the merger components, in waterfall order.
 COMPONENT_LABELS_NB = {
@@ -28,8 +28,13 @@ _USED_PARAMS = ["cost_key.age", "cost_key.basis", "service_split", "smakommuneti
                 "admin_savings", "cooperation", "discount_rate"]
 
 
-@lru_cache(maxsize=4)
 def _default_params() -> EconomyParams:
+    # keyed on the files' modification times, so a running workbench sees an edited parameter file
+    return _params_at(files_stamp())
+
+
+@lru_cache(maxsize=4)
+def _params_at(stamp: tuple) -> EconomyParams:
     return load_economy_params()
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..population import AGE_GROUPS, age_group_table, population_series
+from ..population import AGE_GROUPS, population_cube, series_cube, sum_age_groups
 
 #: columns of every population table of a result: the eight cost-key groups, then the total
 COLUMNS: list[str] = [*AGE_GROUPS, "total"]
@@ -44,27 +44,22 @@ class KommuneSeries:
 
 
 def _compute(atlas, base_year: int, horizon: int, projection: str) -> KommuneSeries:
-    last_observed = atlas.years[-1]
-    warnings: list[str] = []
-    if horizon <= last_observed:
-        pop = atlas.population[atlas.population["year"].between(base_year, horizon)]
-    else:
-        pop = population_series(atlas, base_year, horizon, alternative=projection)
-    table = age_group_table(pop)
-    codes = pd.Index(atlas.codes, name="kommunenummer")
-    years = sorted(int(y) for y in table.index.get_level_values("year").unique())
-    full = pd.MultiIndex.from_product([codes, years], names=["kommunenummer", "year"])
-    observed_rows = atlas.population.loc[atlas.population["year"].between(base_year, min(horizon, last_observed)),
-                                         ["kommunenummer", "year"]].drop_duplicates()
-    present = pd.MultiIndex.from_arrays([observed_rows["kommunenummer"].astype(str), observed_rows["year"].astype(int)])
-    missing = full[full.get_level_values("year") <= last_observed].difference(present)
-    if len(missing):  # e.g. a kommune founded after base_year: say so rather than count it silently as 0
-        pairs = ", ".join(f"{k} ({y})" for k, y in list(missing)[:6]) + (" …" if len(missing) > 6 else "")
-        warnings.append(f"Mangler befolkningstall for {len(missing)} kommune-år, regnet som 0: {pairs}.")
-    values = table.reindex(full, fill_value=0)[COLUMNS].to_numpy(dtype=np.float64)
-    values = values.reshape(len(codes), len(years), len(COLUMNS))
+    cube = population_cube(atlas)
+    arr, years = series_cube(atlas, base_year, horizon, projection)       # [kommune, sex, age, year]
+    groups = sum_age_groups(arr.sum(axis=1), axis=1)                       # [kommune, group, year]
+    values = np.concatenate([groups, groups.sum(axis=1, keepdims=True)], axis=1).transpose(0, 2, 1)
+    values = np.ascontiguousarray(values, dtype=np.float64)
     values.setflags(write=False)
+    years = [int(y) for y in years]
+    last_observed = int(cube.years[-1])
     observed = [y for y in years if y <= last_observed]
+    warnings: list[str] = []
+    absent = ~cube.present[:, np.searchsorted(cube.years, observed)] if observed else np.zeros((0, 0), bool)
+    if absent.any():  # e.g. a kommune founded after base_year: say so rather than count it silently as 0
+        missing = [(cube.codes[k], observed[y]) for k, y in zip(*np.nonzero(absent))]
+        pairs = ", ".join(f"{k} ({y})" for k, y in missing[:6]) + (" …" if len(missing) > 6 else "")
+        warnings.append(f"Mangler befolkningstall for {len(missing)} kommune-år, regnet som 0: {pairs}.")
+    codes = pd.Index(cube.codes, name="kommunenummer")
     return KommuneSeries(codes, years, values, observed, tuple(warnings))
 
 

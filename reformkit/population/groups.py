@@ -70,6 +70,20 @@ def age_group_table(pop: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def sum_age_groups(arr: np.ndarray, axis: int) -> np.ndarray:
+    """Sum single-year ages 0..105 along ``axis`` into the eight cost-key groups (that axis becomes length 8).
+
+    The array counterpart of :func:`age_group_table`, e.g. for a cube ``[kommune, age, year]``.
+
+    >>> sum_age_groups(np.ones((2, MAX_AGE + 1)), axis=1)[0].tolist()
+    [2.0, 4.0, 10.0, 7.0, 44.0, 13.0, 10.0, 16.0]
+    """
+    if arr.shape[axis] != MAX_AGE + 1:
+        raise DataError(f"age axis has {arr.shape[axis]} ages, expected {MAX_AGE + 1} (0..{MAX_AGE})")
+    starts = [lo for lo, _ in AGE_GROUPS.values()]
+    return np.add.reduceat(arr, starts, axis=axis)
+
+
 def old_age_support_ratio(pop: pd.DataFrame) -> pd.Series:
     """Persons aged 16–66 per person aged 67+, per unit and year (``inf`` would mean no one 67+: NaN instead).
 

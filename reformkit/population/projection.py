@@ -191,6 +191,7 @@ class Cube:
     data: np.ndarray         # float64, shape (K, S, 106, T)
     fylke: np.ndarray        # fylke index per kommune (0..F-1)
     real: np.ndarray         # float64, shape (K, T-1): 1 for a real one-year transition, 0 for a break
+    present: np.ndarray      # bool, shape (K, T): the population table has rows for this kommune and year
 
     def upto(self, year: int) -> np.ndarray:
         """Data for the years up to and including ``year``."""
@@ -254,9 +255,12 @@ def population_cube(atlas) -> Cube:
         data = np.bincount(flat, weights=pop["population"].to_numpy().astype(np.float64),
                            minlength=int(np.prod(shape))).reshape(shape)
         data.flags.writeable = False
+        present = np.zeros((len(codes), len(years)), dtype=bool)
+        present[k, t] = True
+        present.flags.writeable = False
         fylke = pd.factorize(atlas.kommuner["fylkesnummer"].to_numpy(), sort=True)[0]
         return Cube(codes=codes, sexes=sexes, years=years, data=data, fylke=fylke,
-                    real=apportioned_breaks(atlas, codes, years))
+                    real=apportioned_breaks(atlas, codes, years), present=present)
     return atlas.cached("population.cube", build, persist=True, depends=(Path(__file__),))
 
 

@@ -131,14 +131,19 @@ def project_units(atlas: Atlas, mapping: Mapping[str, str] | pd.Series, horizon:
     if base_year is None:
         arr, years = project_cube(atlas, horizon, alternative, launch_year=launch_year, **params)
     else:
-        arr, years = _series_cube(atlas, base_year, horizon, alternative, launch_year, params)
+        arr, years = series_cube(atlas, base_year, horizon, alternative, launch_year=launch_year, **params)
     out = np.zeros((len(units),) + arr.shape[1:])
     np.add.at(out, u_of_k, arr[k_pos])
     return _long_frame(units, population_cube(atlas).sexes, years, out, unit_col="unit")
 
 
-def _series_cube(atlas, base_year: int, horizon: int, alternative: str, launch_year: int | None,
-                 params: dict) -> tuple[np.ndarray, np.ndarray]:
+def series_cube(atlas: Atlas, base_year: int, horizon: int, alternative: str = "main", *,
+                launch_year: int | None = None, **params: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Observed then projected population as an array ``[kommune, sex, age, year]`` and its years.
+
+    The array form of :func:`population_series` (axes as :func:`~reformkit.population.projection.population_cube`):
+    observed years ``base_year .. launch_year``, projected years after, up to ``horizon``.
+    """
     cube = population_cube(atlas)
     launch = cube.years[-1] if launch_year is None else int(launch_year)
     if not cube.years[0] <= int(base_year) <= launch:
@@ -170,7 +175,7 @@ def population_series(atlas: Atlas, base_year: int, horizon: int, alternative: s
            tuple(sorted(params.items())))
 
     def compute() -> pd.DataFrame:
-        arr, years = _series_cube(atlas, base_year, horizon, alternative, launch_year, params)
+        arr, years = series_cube(atlas, base_year, horizon, alternative, launch_year=launch_year, **params)
         cube = population_cube(atlas)
         return _long_frame(cube.codes, cube.sexes, years, arr)
     return atlas.cached(key, compute).copy(deep=False)

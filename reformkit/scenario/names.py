@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import pandas as pd
+
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"})
 _PARTS = re.compile(r"\s+-\s+")
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<fylke>[^()]+)\)\s*$")
@@ -48,10 +50,13 @@ class KommuneIndex:
         self._names: dict[str, set[str]] = {}
         self._display: dict[str, str] = {}
         self._parts: dict[str, frozenset[str]] = {}
-        for code, row in kommuner.iterrows():
+        columns = ["kommunenavn", "kommunenavn_kort", "fylkesnummer", "fylkesnavn"]
+        table = pd.DataFrame(kommuner).reindex(columns=columns)  # a plain frame: row access without geometry
+        for code, row in zip(kommuner.index, table.to_dict("records")):
             code = str(code)
             full = str(row["kommunenavn"])
-            short = str(row.get("kommunenavn_kort") or full)
+            short = row["kommunenavn_kort"]
+            short = short if isinstance(short, str) and short else full
             self.label[code] = full
             self.short[code] = short
             self.fylke[code] = str(row["fylkesnummer"])
