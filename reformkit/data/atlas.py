@@ -141,12 +141,12 @@ def _crs(projjson: str) -> pyproj.CRS:
 
 def _read_geoparquet(path: Path) -> gpd.GeoDataFrame:
     """``gpd.read_parquet`` for the cache's own files (WKB geometry), with the CRS memoised (see :func:`_crs`)."""
-    df = pd.read_parquet(path)
     meta = json.loads(pq.read_schema(path).metadata[b"geo"])
     column = meta["primary_column"]
     info = meta["columns"][column]
     if str(info.get("encoding", "WKB")).upper() != "WKB":
         return gpd.read_parquet(path)
+    df = pd.read_parquet(path)
     crs = _crs(json.dumps(info["crs"], sort_keys=True)) if info.get("crs") else None
     df[column] = gpd.GeoSeries.from_wkb(df[column].to_numpy(), index=df.index, crs=crs)
     return gpd.GeoDataFrame(df, geometry=column, crs=crs)

@@ -186,9 +186,8 @@ def _check_tree(params: EconomyParams) -> list[str]:
 
 def files_stamp(params_dir: str | Path | None = None) -> tuple:
     """Modification times of the economy parameter files: a memo key that changes when one is edited."""
-    folder = Path(params_dir or PARAMS_DIR)
-    return tuple((folder / f"{name}.yaml").stat().st_mtime_ns if (folder / f"{name}.yaml").exists() else None
-                 for name in PARAM_FILES)
+    paths = [Path(params_dir or PARAMS_DIR) / f"{name}.yaml" for name in PARAM_FILES]
+    return tuple(p.stat().st_mtime_ns if p.exists() else None for p in paths)
 
 
 def load_economy_params(params_dir: str | Path | None = None) -> EconomyParams:

@@ -54,7 +54,7 @@ def _compute(atlas, base_year: int, horizon: int, projection: str) -> KommuneSer
     last_observed = int(cube.years[-1])
     observed = [y for y in years if y <= last_observed]
     warnings: list[str] = []
-    absent = ~cube.present[:, np.searchsorted(cube.years, observed)] if observed else np.zeros((0, 0), bool)
+    absent = ~cube.present[:, np.searchsorted(cube.years, observed)]  # series_cube: base_year is observed
     if absent.any():  # e.g. a kommune founded after base_year: say so rather than count it silently as 0
         missing = [(cube.codes[k], observed[y]) for k, y in zip(*np.nonzero(absent))]
         pairs = ", ".join(f"{k} ({y})" for k, y in missing[:6]) + (" …" if len(missing) > 6 else "")
