@@ -8,9 +8,9 @@ from __future__ import annotations
 import statistics
 import subprocess
 import sys
-import time
 
 import pandas as pd
+from _timing import runs, seconds
 
 from reformkit.data import read_atlas
 from reformkit.data.cache import core_dir
@@ -19,12 +19,7 @@ REPEAT = 7
 
 
 def median_seconds(fn, repeat: int = REPEAT) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    return statistics.median(runs(fn, repeat))
 
 
 def main() -> None:
@@ -35,17 +30,11 @@ def main() -> None:
     print(f"read_atlas(2024), uncached    {load * 1000:8.1f} ms")
     print(f"ratio load / bare read        {load / bare:8.1f} x")
     one_liner = "import reformkit as rk; a=rk.load_atlas(); print(len(a.kommuner))"
-    walls = []
-    for _ in range(3):
-        t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", one_liner], capture_output=True, text=True, check=True)
-        walls.append(time.perf_counter() - t)
-    imp = []
-    for _ in range(3):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import reformkit"], check=True)
-        imp.append(time.perf_counter() - t)
-    print(f"one-liner in a fresh python   {statistics.median(walls):8.2f} s (prints {out.stdout.strip()})")
+    outs = []
+    walls = runs(lambda: outs.append(subprocess.run([sys.executable, "-c", one_liner], capture_output=True,
+                                                    text=True, check=True)), 3)
+    imp = runs(lambda: subprocess.run([sys.executable, "-c", "import reformkit"], check=True), 3)
+    print(f"one-liner in a fresh python   {statistics.median(walls):8.2f} s (prints {outs[-1].stdout.strip()})")
     print(f"  of which `import reformkit` {statistics.median(imp):8.2f} s (interpreter start + pandas/geopandas)")
 
 

@@ -5,19 +5,15 @@ Run: .venv/bin/python benchmarks/bench_economy.py   (prints times and ratios mea
 from __future__ import annotations
 
 import sys
-import time
+
+from _timing import runs
 
 import reformkit as rk
 from reformkit.economy import expenditure_need, load_economy_params
 
 
 def best_of(fn, n: int = 5) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+    return min(runs(fn, n))
 
 
 def main() -> None:

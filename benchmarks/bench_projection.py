@@ -13,26 +13,22 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
 
 import pandas as pd
+from _timing import runs
 
 import reformkit as rk
 from reformkit.fmt import nb_float, nb_int
 from reformkit.population import backtest, format_backtest, population_cube, project
+from reformkit.data.cache import core_dir
 from reformkit.population.series import project_cube
 
-POPULATION_FILE = Path("/work/shared/data/population/population-2024-borders.parquet")
+POPULATION_FILE = core_dir() / "borders-2024" / "population.parquet"
 REPEATS = 5
 
 
 def _best(fn, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+    return min(runs(fn, repeats))
 
 
 def main() -> None:

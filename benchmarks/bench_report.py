@@ -21,18 +21,13 @@ import time
 from pathlib import Path
 
 import nbformat
+from _timing import seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reformkit import report  # noqa: E402
 from reformkit.paths import SCENARIOS_DIR  # noqa: E402
-
-
-def _timed(fn) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
 
 
 def _stage_notebooks(tmp: Path) -> dict[str, Path]:
@@ -73,10 +68,10 @@ def main() -> int:
         params = {"scenario_path": str(scenario)}
         runs: dict[str, list[float]] = {"empty": [], **{k: [] for k in stages}, "report": []}
         for _ in range(args.repeat):  # interleaved, so a change in machine load hits all alike
-            runs["empty"].append(_timed(lambda: report.render_notebook(empty, {}, tmp / "empty.html")))
+            runs["empty"].append(seconds(lambda: report.render_notebook(empty, {}, tmp / "empty.html")))
             for name, path in stages.items():
-                runs[name].append(_timed(lambda: report.render_notebook(path, params, tmp / "stage.html")))
-            runs["report"].append(_timed(lambda: report.render_notebook(
+                runs[name].append(seconds(lambda: report.render_notebook(path, params, tmp / "stage.html")))
+            runs["report"].append(seconds(lambda: report.render_notebook(
                 "scenario_report.ipynb", params, tmp / "scenario.html")))
         med = {k: statistics.median(v) for k, v in runs.items()}
         e, r = med["empty"], med["report"]
