@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pandas as pd
-from _timing import runs, seconds
+from _timing import runs
 
 from reformkit.data import read_atlas
 from reformkit.data.cache import core_dir
