@@ -186,11 +186,11 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    from .paths import PROJECT_ROOT
+    from .paths import NOTEBOOK_DIR, PROJECT_ROOT
     from .scenario import load_scenario
     scenario = Path(args.scenario).resolve()
     load_scenario(scenario)  # a bad file fails here, with exit 2, before any server starts
-    notebook = PROJECT_ROOT / "notebooks" / "workshop.ipynb"
+    notebook = NOTEBOOK_DIR / "workshop.ipynb"
     env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario)}
     print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren "
           f"(Ctrl+C avslutter).", flush=True)

@@ -1,14 +1,18 @@
-"""Where the project's committed data (parameters, scenarios, catalogue) and the data cache live."""
+"""Where the packaged resources (parameters, scenarios, notebooks, catalogue) and the data cache live."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+RESOURCES_DIR = PACKAGE_DIR / "resources"
+PARAMS_DIR = RESOURCES_DIR / "params"
+SCENARIOS_DIR = RESOURCES_DIR / "scenarios"
+REFERENCE_DIR = RESOURCES_DIR / "reference"
+NOTEBOOK_DIR = RESOURCES_DIR / "notebooks"
+SOURCES_FILE = RESOURCES_DIR / "sources.yaml"
 DATA_DIR = PROJECT_ROOT / "data"
-PARAMS_DIR = DATA_DIR / "params"
-SCENARIOS_DIR = DATA_DIR / "scenarios"
-SOURCES_FILE = DATA_DIR / "sources.yaml"
 
 
 def cache_dir() -> Path:

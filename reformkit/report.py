@@ -32,9 +32,8 @@ from typing import Any, Iterable, Sequence
 from . import charts  # first: its import guard keeps jsonschema from compiling an unused grammar (~2.7 s)
 from ._io import write_text_atomic
 from .errors import ReformkitError
-from .paths import PROJECT_ROOT
+from .paths import NOTEBOOK_DIR, PROJECT_ROOT
 
-NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
 KERNEL_NAME = "python3"
 #: ipykernel warns on stderr that local TCP is unencrypted; only its errors belong in the CLI output.
 KERNEL_ARGS = ["--IPKernelApp.log_level=40"]

@@ -12,7 +12,7 @@ import pandas as pd
 from .. import geo
 from ..errors import DataError
 from ..params import load_params
-from ..paths import DATA_DIR
+from ..paths import REFERENCE_DIR
 from .expected import EXPECTED
 from .mirror import FILES
 
@@ -130,7 +130,7 @@ def build_2019(raw: dict, problems: list[str], kommuner_2024: gpd.GeoDataFrame |
         problems.append(f"{src['codes_2013_2020']}: no 2019 name for kommuner {', '.join(missing[:8])}")
     if problems:
         return {}
-    fylkesnavn = pd.read_csv(DATA_DIR / "reference" / "fylker.csv", dtype=str)
+    fylkesnavn = pd.read_csv(REFERENCE_DIR / "fylker.csv", dtype=str)
     fylkesnavn = fylkesnavn[fylkesnavn.borders == "2019"].set_index("fylkesnummer")["fylkesnavn"]
     kommuner = geo_k[["kommunenummer", "geometry"]].merge(
         names[["kommunenummer_2019", "kommunenavn_2019"]].rename(

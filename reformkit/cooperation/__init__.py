@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import ReformkitError
+from ..errors import ReformkitError
 
 
 @dataclass(frozen=True)
