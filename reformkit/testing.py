@@ -7,15 +7,13 @@
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
-from . import geo
 from .data.atlas import Atlas
+from .data.crs import METRIC_CRS
 
 AGES = np.arange(0, 106)
 
@@ -60,10 +58,9 @@ def synthetic_atlas(nx: int = 4, ny: int = 3, years: range = range(2010, 2025), 
         "ba_reisetid_min": rng.uniform(0, 60, n).round(1),
         "utpendling_pct": rng.uniform(0, 40, n).round(1),
         "innpendling_pct": rng.uniform(0, 40, n).round(1),
-    }, geometry=[g for *_, g in rows], crs=geo.METRIC_CRS)
+    }, geometry=[g for *_, g in rows], crs=METRIC_CRS)
     kommuner["areal_km2"] = (kommuner.geometry.area / 1e6).round(2)
     kommuner["area_km2_geom"] = kommuner["areal_km2"]
-    kommuner["centre"] = geo.centre_points(kommuner)
     kommuner.index = pd.Index(codes)
 
     frames = []
@@ -84,9 +81,7 @@ def synthetic_atlas(nx: int = 4, ny: int = 3, years: range = range(2010, 2025), 
         kommuner=kommuner,
         population=population,
         fylker=fyl,
-        neighbours=geo.neighbour_graph(kommuner),
         tables={"codes_til_2024": pd.DataFrame(columns=["kommunenummer_original", "kommunenummer_2024", "year", "weight"]),
                 "expenditure_index": pd.DataFrame(columns=["kommunenummer", "year", "index"])},
         manifest={"method": "synthetic", "datasets": {}},
-        cache_path=Path("."),
     )

@@ -19,13 +19,13 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import display
 
-from . import charts, narrative
+from . import charts, geodata, narrative
 from .data import Atlas, load_atlas
 from .errors import ReformkitError
 from .evaluate import ScenarioResult, evaluate
 from .scenario import Scenario, Track
 
-TRACK_OPTIONS = [("Slå sammen (regionkommune)", Track.MERGE.value), ("Forpliktende samarbeid", Track.COOPERATE.value)]
+TRACK_OPTIONS = [(narrative.labels.TRACK_BUTTON[t.value], t.value) for t in Track]
 
 
 class Workbench:
@@ -142,14 +142,15 @@ class Workbench:
         with self._table:
             display(self.summary_table())
             for warning in res.warnings:
-                print(warning)
+                print(narrative.notice_text(warning))
         self._map.value = self.map_svg()
 
     def map_svg(self) -> str:
         """The block map as static SVG: renders the same in JupyterLab and Voilà, with no network."""
         import vl_convert as vlc
         members, centres, context = narrative.scenario.map_table(self.result)
-        chart = charts.block_map(self.atlas, members, centres=centres, context_codes=context, width=420, height=420)
+        chart = charts.block_map(geodata.map_layers(self.atlas), members, centres=centres, context_codes=context,
+                                 width=420, height=420)
         return vlc.vegalite_to_svg(chart.to_dict(), vl_version=charts.embed.vl_version())
 
 

@@ -19,7 +19,7 @@ OUT = ROOT / "notebooks"
 SETUP = """\
 import reformkit as rk
 from reformkit import charts, narrative as nar
-from reformkit.fmt import nb_float, nb_int
+from reformkit.fmt import nb_float, nb_int, nb_mill
 from IPython.display import HTML, Markdown, display
 charts.setup(offline=offline)"""
 
@@ -41,12 +41,12 @@ COUNTY = [
     ("code", "display(HTML(nar.table_html(nar.county_kommune_table(atlas, fylkesnummer))))"),
     ("md", "## Bo- og arbeidsmarkedsregioner"),
     ("code", "text, table = nar.ba_regions(atlas, fylkesnummer)\ndisplay(Markdown(text))\n"
-             "charts.kommune_map(atlas, nar.ba_map_table(atlas, fylkesnummer), \"BA-region\", colour_title=\"BA-region\",\n"
+             "charts.kommune_map(rk.geodata.map_layers(atlas), nar.ba_map_table(atlas, fylkesnummer), \"BA-region\", colour_title=\"BA-region\",\n"
              "                   tooltip=[(\"BA-region\", \"BA-region\"), (\"Innbyggere\", \"Innbyggere\")],\n"
              "                   title=\"BA-regioner\")"),
     ("code", "display(HTML(nar.table_html(table)))"),
     ("md", "## Kandidater til tyngdepunkt"),
-    ("code", "text, table = nar.candidates(atlas, fylkesnummer)\ndisplay(Markdown(text))\n"
+    ("code", "text, table = nar.candidates(rk.propose.rank_candidates(atlas, fylkesnummer))\ndisplay(Markdown(text))\n"
              "if table is not None:\n    display(HTML(nar.table_html(table)))"),
     ("md", "## Datakilder"),
     ("code", "display(Markdown(nar.sources_md(atlas)))"),
@@ -62,7 +62,7 @@ SCENARIO = [
              'if res.warnings:\n    display(Markdown("**Merknader**\\n\\n" + S.warnings_md(res)))'),
     ("md", "## Blokker og spor"),
     ("code", "members, centres, context = S.map_table(res)\n"
-             "charts.block_map(atlas, members, centres=centres, context_codes=context,\n"
+             "charts.block_map(rk.geodata.map_layers(atlas), members, centres=centres, context_codes=context,\n"
              "                 title=\"Blokker (farge) og spor (sterk farge: sammenslåing, blek: samarbeid)\")"),
     ("code", "display(HTML(nar.table_html(S.block_table(res))))"),
     ("md", "## Befolkning"),
@@ -99,7 +99,7 @@ SCENARIO = [
              "        display(HTML(nar.table_html(forms)))\n"
              "    display(Markdown(E.legitimacy_md()))"),
     ("md", "## Metode og datakilder"),
-    ("code", "display(Markdown(M.projection_md(res)))\ndisplay(Markdown(M.travel_md(res)))\n"
+    ("code", "display(Markdown(M.projection_md(res)))\ndisplay(Markdown(M.travel_md(res, rk.geodata.travel_calibration(atlas, res.parameters) if sc.borders == 2024 else None)))\n"
              "display(Markdown(M.economy_method_md()))\ndisplay(Markdown(nar.sources_md(atlas)))"),
 ]
 
@@ -107,7 +107,7 @@ COMPARE = [
     ("md", "<!-- Sammenligning av scenarioer. Kjøres av `reformkit render` med flere scenarioer. -->"),
     ("parameters", 'scenario_paths = ["data/scenarios/more-og-romsdal-2.yaml", "data/scenarios/more-og-romsdal-4.yaml",\n'
                    '                  "data/scenarios/more-og-romsdal-7.yaml"]\noffline = False'),
-    ("code", SETUP + "\nfrom reformkit.narrative import compare as C\nresults = C.evaluate_files(scenario_paths)\n"
+    ("code", SETUP + "\nfrom reformkit.narrative import compare as C\nfrom reformkit.evaluate import evaluate_files\nresults = evaluate_files(scenario_paths)\n"
              "figures = C.compare_long(results)"),
     ("code", 'display(Markdown("# Sammenligning av scenarioer"))\ndisplay(Markdown(C.compare_summary(results)))\n'
              "display(HTML(nar.table_html(C.compare_table(results))))"),
@@ -127,7 +127,7 @@ COMPARE = [
     ("code", "econ = figures[figures[\"economy_computed\"]]\n"
              "if len(econ):\n"
              "    display(charts.bar_chart(econ.assign(mill=econ[\"economy_pv\"] / 1e6,\n"
-             "                                         tekst=econ[\"economy_pv\"].map(nar.economy.mill)),\n"
+             "                                         tekst=econ[\"economy_pv\"].map(nb_mill)),\n"
              "                             \"name\", \"mill\", title=\"Netto nåverdi av sammenslåingene (sum over blokkene)\",\n"
              "                             value_title=\"mill. kr\", fmt=\",.1f\", text=\"tekst\"))\n"
              "missing = figures.loc[~figures[\"economy_computed\"], \"name\"].tolist()\n"

@@ -37,8 +37,7 @@ def params():
 @pytest.fixture
 def param_copy(tmp_path):
     """A writable copy of the economy parameter files, for tests that break one of them."""
-    from reformkit.economy.params import PARAM_FILES
     from reformkit.paths import PARAMS_DIR
-    for name in PARAM_FILES:
-        shutil.copy(PARAMS_DIR / f"{name}.yaml", tmp_path / f"{name}.yaml")
+    for path in PARAMS_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
     return tmp_path

@@ -10,6 +10,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 import reformkit as rk
+from reformkit import geodata
 from reformkit.geo import adjacency_lists
 
 MIRROR = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -55,7 +56,7 @@ def test_2019_atlas(atlas2019):
 
 def _components(atlas) -> tuple[int, np.ndarray]:
     idx = {c: i for i, c in enumerate(atlas.kommuner.index)}
-    e = atlas.neighbours
+    e = geodata.neighbours(atlas)
     n = len(idx)
     adj = coo_matrix((np.ones(len(e)), ([idx[a] for a in e.a], [idx[b] for b in e.b])), shape=(n, n))
     return connected_components(adj, directed=False)
@@ -66,18 +67,18 @@ def test_neighbour_graph_connects_every_kommune(fixture, request):
     atlas = request.getfixturevalue(fixture)
     ncomp, _ = _components(atlas)
     assert ncomp == 1
-    nb = adjacency_lists(atlas.neighbours, atlas.codes)
+    nb = adjacency_lists(geodata.neighbours(atlas), atlas.codes)
     isolated = [c for c, v in nb.items() if not v]
     assert isolated == []
 
 
 def test_islands_link_to_nearest_neighbours(atlas):
-    nb = adjacency_lists(atlas.neighbours, atlas.codes)
+    nb = adjacency_lists(geodata.neighbours(atlas), atlas.codes)
     name = dict(zip(atlas.kommuner.kommunenavn_kort, atlas.kommuner.index))
     expect = {"Røst": "Værøy", "Værøy": "Moskenes", "Træna": "Lurøy", "Utsira": "Karmøy", "Kvitsøy": "Stavanger"}
     for island, neighbour in expect.items():
         assert name[neighbour] in nb[name[island]], island
-    edges = atlas.neighbours
+    edges = geodata.neighbours(atlas)
     assert set(edges.kind) <= {"land", "sea", "joined"}
     assert (edges.a < edges.b).all() and not edges.duplicated(["a", "b"]).any()
     # Sea links are bounded by the rule (5 km) unless they were needed to join the graph.

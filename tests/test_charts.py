@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from reformkit import charts
+from reformkit import charts, geodata
 from reformkit.charts import embed
 
 
@@ -44,7 +44,7 @@ def _members(atlas):
 
 
 def test_web_geometry_is_lonlat_rounded_and_clockwise(small_atlas):
-    g = charts.web_geometry(small_atlas)
+    g = geodata.web_geometry(small_atlas)
     assert g.crs.to_epsg() == 4326
     assert list(g.index) == small_atlas.codes
     xy = shapely.get_coordinates(g.values)
@@ -54,11 +54,11 @@ def test_web_geometry_is_lonlat_rounded_and_clockwise(small_atlas):
     for geom in g.values:
         for poly in getattr(geom, "geoms", [geom]):
             assert not shapely.is_ccw(poly.exterior)
-    assert charts.web_geometry(small_atlas) is g  # memoised on the atlas
+    assert geodata.web_geometry(small_atlas).equals(g)  # kept by the atlas's store
 
 
 def test_web_geometry_simplifies_real_boundaries(atlas):
-    g = charts.web_geometry(atlas)
+    g = geodata.web_geometry(atlas)
     before = shapely.get_num_coordinates(atlas.kommuner.geometry.values).sum()
     after = shapely.get_num_coordinates(g.values).sum()
     assert after < before
@@ -67,7 +67,7 @@ def test_web_geometry_simplifies_real_boundaries(atlas):
 
 def test_block_map_layers_tooltips_and_norwegian_numbers(small_atlas):
     m = _members(small_atlas).iloc[:8]
-    chart = charts.block_map(small_atlas, m, centres=["9901", "9903"], context_codes=small_atlas.codes)
+    chart = charts.block_map(geodata.map_layers(small_atlas), m, centres=["9901", "9903"], context_codes=small_atlas.codes)
     spec = _spec(chart)
     assert spec["projection"]["type"] == "mercator"
     layers = spec["layer"]
@@ -90,7 +90,7 @@ def test_block_map_layers_tooltips_and_norwegian_numbers(small_atlas):
 
 def test_block_map_draws_with_vega(small_atlas):
     import vl_convert as vlc
-    chart = charts.block_map(small_atlas, _members(small_atlas), centres=["9901"])
+    chart = charts.block_map(geodata.map_layers(small_atlas), _members(small_atlas), centres=["9901"])
     svg = vlc.vegalite_to_svg(chart.to_dict(), vl_version=embed.vl_version())
     # twelve kommune polygons (plus the diamond), each a path
     assert svg.count("<path") >= 12
@@ -168,7 +168,7 @@ def test_age_group_bars():
 def test_offline_renderer_is_deterministic_and_numbered(small_atlas):
     def render() -> list[str]:
         charts.setup(offline=True)
-        c1 = charts.block_map(small_atlas, _members(small_atlas), centres=["9901"])
+        c1 = charts.block_map(geodata.map_layers(small_atlas), _members(small_atlas), centres=["9901"])
         c2 = charts.population_lines(pd.DataFrame({"name": ["A", "A"], "year": [2020, 2021], "population": [1, 2]}))
         out = []
         for c in (c1, c2):

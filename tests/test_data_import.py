@@ -138,24 +138,23 @@ def test_status_json(capsys):
         assert source["url"].startswith("https://") and source["licence"] and source["attribution"]
 
 
-def test_persisted_derived_values(cache_root, tmp_path):
+def test_derived_data_persists_across_processes_and_generations(cache_root):
+    from reformkit.data.store import Dataset
     calls = []
+    spec = Dataset("answer", version=1, format="json")
 
-    def compute():
+    def build():
         calls.append(1)
         return {"answer": 42}
 
-    dep = tmp_path / "params.yaml"
-    dep.write_text("a: 1")
     first = rk.data.read_atlas(2024, cache_root)
-    assert first.cached("k", compute, persist=True, depends=(dep,)) == {"answer": 42}
+    assert first.store.get(spec, {"generation": first.generation, "p": 1}, build) == {"answer": 42}
     second = rk.data.read_atlas(2024, cache_root)            # a fresh object, as in a new process
-    assert second.cached("k", compute, persist=True, depends=(dep,)) == {"answer": 42}
+    assert second.store.get(spec, {"generation": second.generation, "p": 1}, build) == {"answer": 42}
     assert len(calls) == 1
-    dep.write_text("a: 2")                                    # a changed parameter file recomputes
-    rk.data.read_atlas(2024, cache_root).cached("k", compute, persist=True, depends=(dep,))
+    second.store.get(spec, {"generation": second.generation, "p": 2}, build)   # another key builds again
     assert len(calls) == 2
-    old = set((cache_root / "derived").glob("*.pkl"))
+    old = set((cache_root / "derived").glob("answer-*"))
     assert old
     assert main(["data", "import", str(MIRROR), "--quiet"]) == 0
-    assert not old & set((cache_root / "derived").glob("*.pkl"))   # a new cache generation starts clean
+    assert not (cache_root / "derived").exists() or not old & set((cache_root / "derived").iterdir())

@@ -86,7 +86,7 @@ def test_need_tables_for_kommuner_units_and_blocks_add_up(atlas):
     import reformkit as rk
     from reformkit.economy import expenditure_need_tables
     res = rk.evaluate(rk.load_scenario(SCENARIO), atlas)
-    tables = expenditure_need_tables(res)
+    tables = expenditure_need_tables(res, res.parameters.economy)
     k, b = tables["kommuner"], tables["blocks"]
     assert set(tables["units"]["unit"]) == set(res.units.index)
     for name, members in res.blocks["merging"].items():

@@ -11,7 +11,8 @@ from reformkit.data import cache
 from reformkit.data import kostra
 from reformkit.economy import kostra_comparison, sustainability_indicators
 from reformkit.errors import DataError, ParameterError
-from reformkit.economy.sustainability import load_thresholds
+from reformkit.narrative import notice_text
+from reformkit.params import load_group
 
 RECORDED = Path(__file__).parent / "fixtures" / "recorded"
 
@@ -100,6 +101,7 @@ def test_fetch_finance_real_bergen_figures_and_cache(session, tmp_path, monkeypa
     assert stored is not None and len(stored) == 3
     assert cache.read_extra_manifest()["finance"]["table"] == "12134"
     table, status = sustainability_indicators(["4601"], data=stored)
+    status = notice_text(status)
     row = table.iloc[0]
     assert row["year"] == 2025 and not row["underskudd"] and row["under_anbefalt_nivaa"]
     assert pd.isna(row["lavt_disposisjonsfond"]) and "ikke satt" in status and "ROBEK" in status
@@ -127,10 +129,10 @@ def test_recode_drops_split_kommuner():
 
 def test_reports_say_plainly_when_data_is_missing(tmp_path, monkeypatch):
     monkeypatch.setenv("REFORMKIT_DATA_DIR", str(tmp_path))
-    table, status = kostra_comparison(["1820"])
-    assert table.empty and "ikke hentet" in status and "reformkit data fetch" in status
-    table, status = sustainability_indicators(["1820"])
-    assert table.empty and "ikke hentet" in status
+    table, status = kostra_comparison(["1820"], data=None)
+    assert table.empty and "ikke hentet" in notice_text(status) and "reformkit data fetch" in notice_text(status)
+    table, status = sustainability_indicators(["1820"], data=None)
+    assert table.empty and "ikke hentet" in notice_text(status)
 
 
 def test_kostra_comparison_with_correction(session):
@@ -140,13 +142,14 @@ def test_kostra_comparison_with_correction(session):
     assert list(table.columns) == ["1820", "1563"]
     assert table.at["Administrasjon og styring", "1820"] == pytest.approx(1110 / 1.25)
     assert table.at["Administrasjon og styring", "1563"] == 2110
+    status = notice_text(status)
     assert "2024" in status and "utgiftskorrigert" in status and "9999" in status
 
 
 def test_thresholds_file_is_validated(tmp_path):
-    bad = tmp_path / "t.yaml"
+    bad = tmp_path / "economy-sustainability.yaml"
     bad.write_text("netto_driftsresultat:\n  deficit_below_pct: {value: -1, source: x}\n", encoding="utf-8")
     with pytest.raises(ParameterError) as exc:
-        load_thresholds(bad)
-    assert any("negative" in p for p in exc.value.problems)
+        load_group("sustainability", tmp_path)
+    assert any("below the lowest allowed value 0" in p for p in exc.value.problems)
     assert any("recommended_min_pct" in p and "missing" in p for p in exc.value.problems)

@@ -84,7 +84,7 @@ def _closed_atlas(seed: int = 1, years=range(2010, 2021)):
                 counts = np.r_[rng.integers(50, 150), counts[:-2], top]
     pop = pd.concat(rows, ignore_index=True).astype({"year": "int16", "age": "int16", "population": "int32"})
     pop["sex"] = pd.Categorical(pop["sex"])
-    return dataclasses.replace(atlas, population=pop, _derived={})
+    return dataclasses.replace(atlas, population=pop)
 
 
 @pytest.mark.parametrize("alternative", ["main", "zero-migration", "low", "high"])
@@ -116,7 +116,7 @@ def _gompertz_atlas(alpha: float = -10.0, beta: float = 0.09, years=range(2010, 
                 counts = np.r_[200.0, survival[1:MAX_AGE] * counts[:-2], top]
     pop = pd.concat(rows, ignore_index=True).astype({"year": "int16", "age": "int16"})
     pop["sex"] = pd.Categorical(pop["sex"])
-    return dataclasses.replace(atlas, population=pop, _derived={}), survival
+    return dataclasses.replace(atlas, population=pop), survival
 
 
 @pytest.mark.parametrize("alternative", ["zero-migration", "main"])
@@ -213,7 +213,7 @@ def test_project_contract_and_launch_year(small_atlas):
     assert sorted(early["year"].unique()) == [2019, 2020, 2021, 2022]
     pop = small_atlas.population.copy()
     pop.loc[pop["year"] > 2018, "population"] = 0
-    changed = dataclasses.replace(small_atlas, population=pop, _derived={})
+    changed = dataclasses.replace(small_atlas, population=pop)
     pd.testing.assert_frame_equal(project(changed, 2022, launch_year=2018), early)
 
 
@@ -280,6 +280,7 @@ def _ssb_frame(codes, years, alternatives=("MMMM", "LLML", "HHMH")):
 
 def test_ssb_alternative_missing_names_the_fetch_command(small_atlas, monkeypatch, tmp_path):
     monkeypatch.setenv("REFORMKIT_DATA_DIR", str(tmp_path))
+    small_atlas = dataclasses.replace(small_atlas, cache_path=tmp_path)
     with pytest.raises(CacheMissingError, match="reformkit data fetch"):
         project(small_atlas, 2030, "ssb-main")
 
@@ -287,6 +288,7 @@ def test_ssb_alternative_missing_names_the_fetch_command(small_atlas, monkeypatc
 def test_ssb_alternatives_read_from_cache_extra(small_atlas, monkeypatch, tmp_path):
     monkeypatch.setenv("REFORMKIT_DATA_DIR", str(tmp_path))
     cache.write_extra("ssb_projection", _ssb_frame(small_atlas.codes, range(2025, 2051)), {"attribution": "test"})
+    small_atlas = dataclasses.replace(small_atlas, cache_path=tmp_path)
     main = project(small_atlas, 2030, "ssb-main")
     high = project(small_atlas, 2030, "ssb-high")
     assert sorted(main["year"].unique()) == list(range(2025, 2031))
@@ -304,6 +306,7 @@ def test_ssb_alternatives_read_from_cache_extra(small_atlas, monkeypatch, tmp_pa
 def test_ssb_extra_incomplete_is_a_clear_error(small_atlas, monkeypatch, tmp_path):
     monkeypatch.setenv("REFORMKIT_DATA_DIR", str(tmp_path))
     cache.write_extra("ssb_projection", _ssb_frame(small_atlas.codes[:-1], range(2025, 2031)), {})
+    small_atlas = dataclasses.replace(small_atlas, cache_path=tmp_path)
     with pytest.raises(DataError) as exc:
         project(small_atlas, 2035, "ssb-main")
     text = " ".join(exc.value.problems)
@@ -311,7 +314,7 @@ def test_ssb_extra_incomplete_is_a_clear_error(small_atlas, monkeypatch, tmp_pat
 
 
 def test_method_note_in_norwegian_reflects_parameters():
-    from reformkit.population import method_note
+    from reformkit.narrative import method_note
     text = method_note("low")
     assert "lavt alternativ" in text and "skalert med 0,5" in text and "mellom -6 % og +6 %" in text
     assert "SSBs hovedalternativ (MMMM)" in method_note("ssb-main")

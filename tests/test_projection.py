@@ -7,7 +7,8 @@ import pytest
 
 import reformkit as rk
 from reformkit.cli import main
-from reformkit.population import (age_group_table, backtest, backtest_errors, format_backtest, old_age_support_ratio,
+from reformkit.narrative import format_backtest
+from reformkit.population import (age_group_table, backtest, backtest_errors, old_age_support_ratio,
                                   population_series, project, project_units)
 
 

@@ -7,6 +7,7 @@ import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
+from reformkit import geodata
 from reformkit import propose as P
 from reformkit.errors import InfeasibleError
 from reformkit.testing import synthetic_atlas
@@ -210,7 +211,7 @@ def test_solver_proves_infeasible_with_a_clear_message():
     pop = P.area_population(atlas, list(atlas.kommuner.index)).sum()
     with pytest.raises(InfeasibleError) as err:
         P.propose(atlas, "91", 2, min_population=0.4 * pop)
-    assert "min-population" in " ".join(err.value.problems)
+    assert "min_population" in " ".join(err.value.problems)
 
 
 # ---- a real county: the flow formulation -----------------------------------------------------------------------------
@@ -243,7 +244,7 @@ def test_user_matrix_makes_contiguity_bind_on_a_real_county(atlas, tmp_path):
     f = tmp_path / "times.csv"
     # Smøla, Aure and Tingvoll 5 minutes from Ålesund (not neighbours of it or of each other's block).
     f.write_text("kommunenummer_from,kommunenummer_to,minutes\n1573,1508,5\n1576,1508,5\n1560,1508,5\n")
-    travel = geo.travel_minutes(atlas, matrix_csv=f)
+    travel = geodata.travel_minutes(atlas, matrix_csv=f)
     problem, codes = P.build_problem(atlas, "15", 3, travel=travel)
     plain = P.solve_exact(problem, contiguity=False)
     assert P.model.block_pieces(problem, plain.assignment)  # disconnected without the constraint

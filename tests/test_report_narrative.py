@@ -8,7 +8,7 @@ import pytest
 
 import reformkit as rk
 from reformkit import narrative as nar
-from reformkit.fmt import nb_int
+from reformkit.fmt import nb_int, nb_mill
 from reformkit.narrative import compare as C, economy as E, method as M, scenario as S
 
 pytestmark = pytest.mark.integration
@@ -90,7 +90,7 @@ def test_empty_economy_says_not_computed(res):
 def test_filled_economy_is_shown(res):
     block = next(b for b in res.blocks.index if (res.economy.get(b) or {}).get("merger"))
     md = E.block_economy_md(res, block)
-    assert E.mill(res.economy[block]["present_value"]) in md
+    assert nb_mill(res.economy[block]["present_value"]) in md
     wf = E.waterfall(res, block)
     assert wf is not None and wf["kind"].iloc[-1] == "total"
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import reformkit as rk
+from reformkit.narrative.labels import TRACK
 from reformkit.errors import ScenarioError
 from reformkit.scenario import Block, Scenario, Track
 
@@ -169,7 +170,7 @@ def test_with_centre_with_block_without_block(small_atlas):
 def test_track_parse_accepts_norwegian_aliases():
     assert Track.parse("Samarbeid") is Track.COOPERATE and Track.parse("sammenslåing") is Track.MERGE
     assert Track.parse("merge") is Track.MERGE and Track.parse("x") is None and Track.parse(3) is None
-    assert str(Track.COOPERATE) == "cooperate" and Track.MERGE.label == "sammenslåing"
+    assert str(Track.COOPERATE) == "cooperate" and TRACK[Track.MERGE.value] == "sammenslåing"
 
 
 def test_block_properties():

@@ -2,24 +2,21 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-import pickle
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 import pyproj
-import shapely
 
-from .._io import write_bytes_atomic
 from ..errors import CacheMissingError, DataError
 from ..paths import cache_dir
 from . import cache
 from .expected import EXPECTED
+from .store import DerivedStore
 
 BORDER_YEARS = (2024, 2019)
 
@@ -35,18 +32,19 @@ class Atlas:
     kommuner : GeoDataFrame
         One row per kommune, indexed by kommunenummer (also a column), EPSG:25833: kommunenummer,
         kommunenavn (official, incl. Sami/Kven forms), kommunenavn_kort (Norwegian short form), fylkesnummer,
-        fylkesnavn, administrasjonssenter, areal_km2, ba_nr, ba_region, centre (Point), geometry.
+        fylkesnavn, administrasjonssenter, areal_km2, ba_nr, ba_region, ba_reisetid_min, geometry.
     population : DataFrame
         Population 1 January, long format: kommunenummer, year, age (0–105, 105 = 105+), sex
         (female/male; "total" for 2019 borders), population.
     fylker : GeoDataFrame
         fylkesnummer, fylkesnavn, geometry (EPSG:25833).
-    neighbours : DataFrame
-        Edges ``a, b, kind (land/sea/joined), gap_km`` of the neighbour graph, see :mod:`reformkit.geo`.
     tables : dict
         Supporting tables: codes_til_2024, codes_2013_2020, expenditure_index.
     manifest : dict
         Where the data came from (sources, retrieval date).
+    store : DerivedStore
+        The derived datasets of this Atlas (neighbour graph, centres, travel times, population cube …), built
+        on first use by :mod:`reformkit.derived` and kept in memory and in the cache.
 
     Examples
     --------
@@ -60,23 +58,31 @@ class Atlas:
     kommuner: gpd.GeoDataFrame
     population: pd.DataFrame
     fylker: gpd.GeoDataFrame
-    neighbours: pd.DataFrame
     tables: dict[str, pd.DataFrame]
     manifest: dict
-    cache_path: Path
-    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    cache_path: Path | None = None
+    store: DerivedStore = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # A new store for every Atlas, also one made by dataclasses.replace (its tables differ, so must its
+        # derived data); only an Atlas read from a cache keeps derived data on disk.
+        self.store = DerivedStore(self.cache_path if self.generation else None)
 
     def __repr__(self) -> str:
         years = self.years
         return (f"<Atlas borders={self.borders}: {len(self.kommuner)} kommuner, {len(self.fylker)} fylker, "
                 f"population {years[0]}–{years[-1]}>")
 
-    @property
+    @cached_property
     def years(self) -> list[int]:
         """Years with observed population (1 January)."""
-        if "years" not in self._derived:
-            self._derived["years"] = sorted(int(y) for y in self.population["year"].unique())
-        return self._derived["years"]
+        return sorted(int(y) for y in self.population["year"].unique())
+
+    @property
+    def generation(self) -> str | None:
+        """When the cache this Atlas was read from was built (None for a hand-built Atlas): part of every
+        derived dataset's key, so a new import never reuses derived data of the old one."""
+        return self.manifest.get("created")
 
     @property
     def codes(self) -> list[str]:
@@ -88,44 +94,14 @@ class Atlas:
         wanted = [fylkesnummer] if isinstance(fylkesnummer, str) else list(fylkesnummer)
         return list(self.kommuner.index[self.kommuner["fylkesnummer"].isin(wanted)])
 
+    def extra(self, name: str) -> pd.DataFrame | None:
+        """An optional online dataset of this Atlas's cache (e.g. "kostra", "ssb_projection"), or None when it
+        has not been fetched (or the Atlas was built by hand)."""
+        return cache.read_extra(name, self.cache_path) if self.cache_path is not None else None
+
     def attribution(self) -> list[str]:
         """Attribution lines for the datasets this Atlas was built from."""
         return list(dict.fromkeys(d["attribution"] for d in self.manifest.get("datasets", {}).values()))
-
-    def cached(self, key, compute, *, persist: bool = False, depends: tuple[Path, ...] = ()):
-        """Memoise a derived value (e.g. the travel-time matrix) on this Atlas.
-
-        ``persist=True`` also keeps it on disk (``derived/`` in the data cache), so a fresh process — a report
-        kernel, a workshop — does not recompute it. The disk key covers this cache generation and the contents
-        of the files in ``depends`` (the computing module's source, its parameter file), so editing either
-        recomputes; a new import or fetch clears ``derived/``.
-        """
-        if key in self._derived:
-            return self._derived[key]
-        path = self._disk_path(key, depends) if persist else None
-        if path is not None and path.is_file():
-            try:
-                self._derived[key] = pickle.loads(path.read_bytes())
-                return self._derived[key]
-            except Exception:  # an unreadable entry is only a missed shortcut: recompute and rewrite it
-                pass
-        value = compute()
-        self._derived[key] = value
-        if path is not None:
-            try:
-                write_bytes_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                pass  # a read-only cache still works, only slower
-        return value
-
-    def _disk_path(self, key, depends: tuple[Path, ...]) -> Path | None:
-        created = self.manifest.get("created")
-        if not created:
-            return None  # synthetic or hand-built atlases are not persisted
-        digest = hashlib.sha256(repr((self.borders, created, key)).encode())
-        for dep in depends:
-            digest.update(Path(dep).read_bytes())
-        return Path(self.cache_path) / "derived" / f"{digest.hexdigest()[:24]}.pkl"
 
 
 @functools.lru_cache(maxsize=8)
@@ -169,14 +145,12 @@ def read_atlas(borders: int = 2024, root: str | Path | None = None) -> Atlas:
     manifest = cache.read_manifest(root)
     folder = cache.core_dir(root) / f"borders-{borders}"
     kommuner = _read(folder / "kommuner.parquet", geo=True)
-    kommuner["centre"] = gpd.GeoSeries(shapely.from_wkb(kommuner["centre"].to_numpy()), index=kommuner.index,
-                                       crs=kommuner.crs)
+    kommuner = kommuner.drop(columns=["centre"], errors="ignore")   # caches built before centres were derived
     atlas = Atlas(
         borders=borders,
         kommuner=kommuner,
         population=_read(folder / "population.parquet"),
         fylker=_read(folder / "fylker.parquet", geo=True),
-        neighbours=_read(folder / "neighbours.parquet"),
         tables={p.stem: _read(p) for p in sorted((cache.core_dir(root) / "tables").glob("*.parquet"))},
         manifest=manifest,
         cache_path=root,

@@ -3,7 +3,7 @@
 Layout (under :func:`reformkit.paths.cache_dir`)::
 
     core/manifest.json            what was imported/fetched, when, from where, counts, sources
-    core/borders-2024/{kommuner,fylker,neighbours,population}.parquet
+    core/borders-2024/{kommuner,fylker,population}.parquet
     core/borders-2019/...
     core/tables/{codes_til_2024,codes_2013_2020,expenditure_index}.parquet
     extra/<dataset>.parquet       optional online datasets (KOSTRA, projections, ...), with extra/manifest.json
@@ -52,11 +52,8 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
             folder = staging / f"borders-{borders}"
             folder.mkdir()
             c = core[borders]
-            kommuner = c["kommuner"].copy()
-            kommuner["centre"] = kommuner["centre"].to_wkb()
-            kommuner.to_parquet(folder / "kommuner.parquet")
+            c["kommuner"].to_parquet(folder / "kommuner.parquet")
             c["fylker"].to_parquet(folder / "fylker.parquet")
-            c["neighbours"].to_parquet(folder / "neighbours.parquet", index=False)
             c["population"].to_parquet(folder / "population.parquet", index=False)
             pop = c["population"]
             counts[str(borders)] = {
@@ -65,7 +62,6 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
                 "population_years": [int(pop["year"].min()), int(pop["year"].max())],
                 "population_rows": int(len(pop)),
                 "population_latest": int(pop.loc[pop["year"] == pop["year"].max(), "population"].sum()),
-                "neighbour_links": c["neighbours"]["kind"].value_counts().to_dict(),
             }
         tables = staging / "tables"
         tables.mkdir()

@@ -1,18 +1,18 @@
 """Build and validate the core tables of both border years from raw tables (mirror import or online fetch).
 
 The core is what an :class:`~reformkit.data.atlas.Atlas` loads: per border year a kommune GeoDataFrame
-(EPSG:25833), fylker, the population cube and the neighbour graph; plus the code-change tables, BA-regions and
-the expenditure-need index. Every check that fails is collected and raised at once, naming the file at fault.
+(EPSG:25833), fylker and the population table; plus the code-change tables, BA-regions and the
+expenditure-need index. What is computed from these (neighbour graph, centres, travel times) is derived data
+(:mod:`reformkit.derived`), built on first use. Every check that fails is collected and raised at once, naming the file at fault.
 """
 from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
 
-from .. import geo
 from ..errors import DataError
-from ..params import load_params
 from ..paths import REFERENCE_DIR
+from .crs import METRIC_CRS
 from .expected import EXPECTED
 from .mirror import FILES
 
@@ -73,9 +73,7 @@ def undo_split_inflation(pop: pd.DataFrame, codes_til_2024: pd.DataFrame) -> tup
 
 
 def _finish_kommuner(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    gdf = gdf.to_crs(geo.METRIC_CRS)
-    gdf["centre"] = geo.centre_points(gdf)
-    gdf = gdf.set_geometry("geometry")
+    gdf = gdf.to_crs(METRIC_CRS)
     gdf["area_km2_geom"] = (gdf.geometry.area / 1e6).round(2)
     gdf.index = pd.Index(gdf["kommunenummer"].to_numpy(), name=None)
     return gdf.sort_index()
@@ -113,7 +111,7 @@ def build_2024(raw: dict, problems: list[str]) -> dict:
                 .merge(register, on="kommunenummer", how="left", validate="1:1")
                 .merge(_ba_columns(ba), on="kommunenummer", how="left", validate="1:1"))
     kommuner = _finish_kommuner(gpd.GeoDataFrame(kommuner, geometry="geometry", crs=geo_k.crs))
-    fylker = gpd.GeoDataFrame(fyl[["fylkesnummer", "fylkesnavn", "geometry"]], crs=fyl.crs).to_crs(geo.METRIC_CRS)
+    fylker = gpd.GeoDataFrame(fyl[["fylkesnummer", "fylkesnavn", "geometry"]], crs=fyl.crs).to_crs(METRIC_CRS)
     return {"kommuner": kommuner, "fylker": fylker.sort_values("fylkesnummer").reset_index(drop=True),
             "population": _population(pop)}
 
@@ -194,10 +192,6 @@ def build_core(raw: dict) -> dict:
     core19 = build_2019(raw, problems, core24.get("kommuner") if core24 else None)
     if problems:
         raise DataError("the data is not valid; nothing was changed in the cache", problems)
-    nb = load_params("geo")["neighbours"]
-    for core in (core24, core19):
-        core["neighbours"] = geo.neighbour_graph(core["kommuner"], nb["land_tolerance_m"], nb["sea_link_km"],
-                                                 nb["join_components"])
     tables = {
         "codes_til_2024": raw["codes_til_2024"].astype({"year": "int16", "weight": "float64"}),
         "codes_2013_2020": raw["codes_2013_2020"],

@@ -13,14 +13,11 @@ import pandas as pd
 
 from ..errors import DataError
 from ..population import AGE_GROUPS, age_group_table
-from .params import EconomyParams, load_economy_params
+from .params import EconomyParams
 
 #: The cost key's eight age groups, in order (labels of :data:`reformkit.population.AGE_GROUPS`).
 AGE_LABELS = tuple(AGE_GROUPS)
 SERVICES = ("barnehage", "grunnskole", "pleie_omsorg", "other")
-SERVICE_LABELS_NB = {"barnehage": "Barnehage (0–5 år)", "grunnskole": "Grunnskole (6–15 år)",
-                     "pleie_omsorg": "Pleie og omsorg (67+ år)", "other": "Andre tjenester (16–66 år)",
-                     "total": "Sum alderskriterier"}
 
 
 def as_age_table(pop: pd.DataFrame, members: list[str] | None = None) -> pd.DataFrame:
@@ -49,7 +46,7 @@ def as_age_table(pop: pd.DataFrame, members: list[str] | None = None) -> pd.Data
     return table
 
 
-def expenditure_need(pop: pd.DataFrame, params: EconomyParams | None = None,
+def expenditure_need(pop: pd.DataFrame, params: EconomyParams,
                      base_year: int | None = None) -> pd.DataFrame:
     """Expenditure need from the age criteria per unit and year, split on services, with change from base year.
 
@@ -63,7 +60,6 @@ def expenditure_need(pop: pd.DataFrame, params: EconomyParams | None = None,
     >>> int(expenditure_need(t)["change_total"].iloc[1])
     8405800
     """
-    params = params or load_economy_params()
     table = as_age_table(pop)
     units_name = table.index.names[0] or "unit"
     column = {g: i for i, g in enumerate(AGE_LABELS)}
@@ -127,7 +123,8 @@ def aggregate_need(need: pd.DataFrame, groups: dict[str, str], base_year: int | 
 
 def demography_dance(need: pd.DataFrame, unit: str, base_year: int, year: int) -> pd.DataFrame:
     """The "dans med demografien" table for one unit: need per service in ``base_year`` and ``year``, change
-    in kr and per inhabitant, with a total row. Columns: tjeneste, <base_year>, <year>, endring, endring_pct.
+    in kr and per inhabitant, with a total row. Columns: service (a code of :data:`SERVICES`, ``total`` or
+    ``per_inhabitant``), <base_year>, <year>, change, change_pct; the narrative labels the services.
     """
     rows = need[(need["unit"] == unit) & need["year"].isin([base_year, year])].set_index("year")
     if base_year not in rows.index or year not in rows.index:
@@ -135,9 +132,9 @@ def demography_dance(need: pd.DataFrame, unit: str, base_year: int, year: int) -
     out = []
     for col in (*SERVICES, "total"):
         a, b = float(rows.at[base_year, col]), float(rows.at[year, col])
-        out.append({"tjeneste": SERVICE_LABELS_NB[col], str(base_year): a, str(year): b, "endring": b - a,
-                    "endring_pct": (b - a) / a * 100 if a else float("nan")})
+        out.append({"service": col, str(base_year): a, str(year): b, "change": b - a,
+                    "change_pct": (b - a) / a * 100 if a else float("nan")})
     pa, pb = float(rows.at[base_year, "per_inhabitant"]), float(rows.at[year, "per_inhabitant"])
-    out.append({"tjeneste": "Per innbygger", str(base_year): pa, str(year): pb, "endring": pb - pa,
-                "endring_pct": (pb - pa) / pa * 100 if pa else float("nan")})
+    out.append({"service": "per_inhabitant", str(base_year): pa, str(year): pb, "change": pb - pa,
+                "change_pct": (pb - pa) / pa * 100 if pa else float("nan")})
     return pd.DataFrame(out)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..fmt import nb_int
+from ..notices import Notice, notice
 from .params import EconomyParams
 
 COMPONENTS = ("lost_basis", "lost_regional", "inndelingstilskudd", "regionsenter", "one_off", "admin_savings")
@@ -132,8 +132,8 @@ class RegionalLoss:
 
     amount: float = 0.0
     items: dict[str, float] = field(default_factory=dict)
-    not_computed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    not_computed: list[Notice] = field(default_factory=list)
+    notes: list[Notice] = field(default_factory=list)
 
 
 def regional_loss(member_population: dict[str, float], member_zone: dict[str, str | None],
@@ -159,26 +159,22 @@ def regional_loss(member_population: dict[str, float], member_zone: dict[str, st
     if losing:
         amount = params.get("smakommunetilskudd.amount_per_kommune")
         if amount is None:
-            out.not_computed.append(
-                f"Småkommunetilskudd: {losing} kommune(r) under {nb_int(threshold)} innbyggere mister tilskuddet, "
-                "men satsen per kommune finnes ikke i dataene (ikke beregnet)")
+            out.not_computed.append(notice("smakommunetilskudd", kommuner=losing, threshold=int(threshold)))
         else:
             out.items["smakommunetilskudd"] = losing * float(amount)
     zones = {member_zone.get(k) for k in member_population}
     if len(zones) > 1:
-        out.not_computed.append("Nord-Norge-tilskudd: kommunene ligger i ulike soner; satsen for den nye kommunen "
-                                "er ikke kjent (ikke beregnet)")
+        out.not_computed.append(notice("nord_norge_zones"))
     else:
         zone = next(iter(zones))
         out.items["nord_norge"] = 0.0
         if zone is not None:
-            out.notes.append("Nord-Norge-tilskudd gis per innbygger i samme sone: sammenslåingen endrer det ikke")
+            out.notes.append(notice("nord_norge_same_zone"))
             if zone == "troms":
-                out.notes.append("Troms: om kommunene er i tiltakssonen eller ikke, står ikke i dataene; "
-                                 "tapet er 0 bare om alle er i samme sone")
+                out.notes.append(notice("troms_zone_unknown"))
     district = params.get("distriktstilskudd.amount_per_kommune")
     if district is None:
-        out.not_computed.append("Distriktstilskudd: beløp per kommune finnes ikke i dataene (ikke beregnet)")
+        out.not_computed.append(notice("distriktstilskudd"))
     else:
         out.items["distriktstilskudd"] = (n - 1) * float(district)
     out.amount = float(sum(out.items.values()))

@@ -1,47 +1,21 @@
-"""KOSTRA comparison and financial sustainability flags for reports, from the optional online datasets.
+"""KOSTRA comparison and financial sustainability flags, from the optional online datasets passed in.
 
-Every function returns ``(table, status)``: ``status`` is one Norwegian sentence a report prints as it is —
-what the table shows, or plainly that the data is not there and which command fetches it.
+Every function returns ``(table, status)``: ``status`` is a :class:`~reformkit.notices.Notice` saying what the
+table shows or plainly that the data is not there (the narrative words it, naming the command that fetches
+it). The datasets come from the caller (``atlas.extra("kostra")``, ``atlas.extra("finance")``,
+``atlas.extra("robek")``); nothing here reads files.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
-from ..data import cache
-from ..errors import ParameterError
-from ..fmt import nb_float
-from ..params import read_param_file
-from ..paths import PARAMS_DIR
+from ..notices import Notice, notice
+from ..params import ParamTree, load_parameters
 from .best_practice import expenditure_corrected
-from .params import UNKNOWN, _check_value, _raw_leaves
 
-FETCH_HINT = "kjør `reformkit data fetch` (krever nett)"
 FINANCE_COLUMNS = ("netto_driftsresultat_pct", "disposisjonsfond_pct", "gjeldsgrad_pct")
-
-
-def load_thresholds(path: str | Path | None = None) -> dict:
-    """The flag thresholds of ``data/params/economy-sustainability.yaml`` as ``{path: value or None}`` plus
-    ``_sources``. ParameterError (file and key) on a missing or negative value."""
-    path = Path(path or PARAMS_DIR / "economy-sustainability.yaml")
-    _, raw = read_param_file(path)
-    problems, out, sources = [], {}, {}
-    for leaf, node in _raw_leaves(raw).items():
-        problem = _check_value(leaf, node.get("value"))
-        if problem:
-            problems.append(f"{path}: {problem}")
-        out[leaf] = None if node.get("value") == UNKNOWN else node.get("value")
-        sources[leaf] = node.get("source", "")
-    for req in ("netto_driftsresultat.deficit_below_pct", "netto_driftsresultat.recommended_min_pct",
-                "disposisjonsfond.min_pct", "gjeld.max_pct"):
-        if req not in out:
-            problems.append(f"{path}: required parameter {req!r} is missing")
-    if problems:
-        raise ParameterError(f"{path}: invalid thresholds", problems)
-    out["_sources"] = sources
-    return out
 
 
 def _latest(df: pd.DataFrame, year: int | None) -> int | None:
@@ -50,23 +24,22 @@ def _latest(df: pd.DataFrame, year: int | None) -> int | None:
     return int(year) if year is not None else int(df["year"].max())
 
 
-def kostra_comparison(kommuner: Sequence[str], year: int | None = None, *, data: pd.DataFrame | None = None,
-                      expenditure_index: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
+def kostra_comparison(kommuner: Sequence[str], year: int | None = None, *, data: pd.DataFrame | None,
+                      expenditure_index: pd.DataFrame | None = None) -> tuple[pd.DataFrame, Notice]:
     """Net operating expenditure per inhabitant by service area (rows) for ``kommuner`` (columns).
 
-    ``data`` defaults to the cached ``kostra`` dataset. With ``expenditure_index`` (kommunenummer, year,
+    ``data`` is the ``kostra`` dataset (None when it has not been fetched). With ``expenditure_index`` (kommunenummer, year,
     index; e.g. ``atlas.tables["expenditure_index"]``) the figures are corrected with the index year
     nearest to ``year`` (the total utgiftsbehovsindeks, an approximation for every area).
     """
-    data = cache.read_extra("kostra") if data is None else data
     kommuner = [str(k) for k in kommuner]
     if data is None or data.empty:
-        return pd.DataFrame(), f"KOSTRA-tall er ikke hentet, så sammenligningen mangler: {FETCH_HINT}."
+        return pd.DataFrame(), notice("kostra_missing")
     y = _latest(data, year)
     sub = data[(data["year"] == y) & data["kommunenummer"].isin(kommuner)].copy()
     if sub.empty:
-        return pd.DataFrame(), f"KOSTRA-tallene har ingen tall for disse kommunene i {y}."
-    status = f"KOSTRA {y}: netto driftsutgifter per innbygger etter tjenesteområde (kr, SSB tabell 12362)"
+        return pd.DataFrame(), notice("kostra_none_for_kommuner", year=y)
+    status = {"year": y, "index_year": None, "uncorrected": False, "missing": []}
     if expenditure_index is not None and not expenditure_index.empty:
         idx_years = sorted(expenditure_index["year"].astype(int).unique())
         iy = min(idx_years, key=lambda v: abs(v - y))
@@ -76,56 +49,47 @@ def kostra_comparison(kommuner: Sequence[str], year: int | None = None, *, data:
         sub = sub.reset_index(drop=True)
         corrected = expenditure_corrected(sub.assign(_row=sub.index), idx)
         sub.loc[corrected["_row"].to_numpy(), "kr_per_inhabitant"] = corrected["kr_per_inhabitant"].to_numpy()
-        have = sub.index.isin(corrected["_row"])
-        status += (f", utgiftskorrigert med samlet utgiftsbehovsindeks {iy} (veiledende)"
-                   + ("" if have.all() else "; kommuner uten indeks står ukorrigert"))
+        status.update(index_year=int(iy), uncorrected=not sub.index.isin(corrected["_row"]).all())
     table = sub.pivot_table(index="service_area", columns="kommunenummer", values="kr_per_inhabitant",
                             aggfunc="first", sort=False)
     table = table.reindex(columns=[k for k in kommuner if k in table.columns])
-    missing = [k for k in kommuner if k not in table.columns]
-    if missing:
-        status += f"; mangler tall for {', '.join(missing)}"
-    return table, status + "."
+    status["missing"] = [k for k in kommuner if k not in table.columns]
+    return table, Notice("kostra_table", status)
 
 
 def sustainability_indicators(kommuner: Sequence[str], year: int | None = None, *,
-                              data: pd.DataFrame | None = None, robek: pd.DataFrame | None = None,
-                              thresholds: dict | None = None) -> tuple[pd.DataFrame, str]:
+                              data: pd.DataFrame | None, robek: pd.DataFrame | None = None,
+                              thresholds: ParamTree | None = None) -> tuple[pd.DataFrame, Notice]:
     """Financial key figures and ROBEK risk flags for ``kommuner`` in ``year`` (default the latest).
 
     Columns: kommunenummer, year, the three key figures (% of brutto driftsinntekter), ``underskudd``
     (netto driftsresultat below 0), ``under_anbefalt_nivaa`` (below the TBU level), ``lavt_disposisjonsfond``
     and ``hoy_gjeld`` (NA when no threshold is set), and ``robek`` (NA when the register is not fetched).
+    ``data`` is the ``finance`` dataset and ``robek`` the register (None when not fetched); ``thresholds`` the
+    ``sustainability`` parameter group (the shipped one when None).
     """
-    data = cache.read_extra("finance") if data is None else data
-    robek = cache.read_extra("robek") if robek is None else robek
-    th = thresholds or load_thresholds()
+    th = thresholds or load_parameters().sustainability
     kommuner = [str(k) for k in kommuner]
     if data is None or data.empty:
-        return pd.DataFrame(), (f"Finansielle nøkkeltall (netto driftsresultat, disposisjonsfond, gjeld) er ikke "
-                                f"hentet: {FETCH_HINT}.")
+        return pd.DataFrame(), notice("finance_missing")
     y = _latest(data, year)
     sub = data[(data["year"] == y) & data["kommunenummer"].isin(kommuner)].copy().reset_index(drop=True)
     if sub.empty:
-        return pd.DataFrame(), f"Ingen finansielle nøkkeltall for disse kommunene i {y}."
+        return pd.DataFrame(), notice("finance_none_for_kommuner", year=y)
     ndr = sub["netto_driftsresultat_pct"]
-    sub["underskudd"] = (ndr < th["netto_driftsresultat.deficit_below_pct"]).where(ndr.notna())
-    sub["under_anbefalt_nivaa"] = (ndr < th["netto_driftsresultat.recommended_min_pct"]).where(ndr.notna())
-    notes = [f"netto driftsresultat under {nb_float(th['netto_driftsresultat.recommended_min_pct'])} % "
-             "(TBUs anbefaling) flagges"]
-    for col, key, op, label in (("lavt_disposisjonsfond", "disposisjonsfond.min_pct", "lt", "disposisjonsfond"),
-                                ("hoy_gjeld", "gjeld.max_pct", "gt", "gjeld")):
-        limit = th[key]
-        src = sub["disposisjonsfond_pct" if label == "disposisjonsfond" else "gjeldsgrad_pct"]
+    sub["underskudd"] = (ndr < th.get("netto_driftsresultat.deficit_below_pct")).where(ndr.notna())
+    recommended = th.get("netto_driftsresultat.recommended_min_pct")
+    sub["under_anbefalt_nivaa"] = (ndr < recommended).where(ndr.notna())
+    unset = []
+    for col, key, op, source in (("lavt_disposisjonsfond", "disposisjonsfond.min_pct", "lt", "disposisjonsfond_pct"),
+                                 ("hoy_gjeld", "gjeld.max_pct", "gt", "gjeldsgrad_pct")):
+        limit, src = th.get(key), sub[source]
         if limit is None:
             sub[col] = pd.NA
-            notes.append(f"terskel for {label} er ikke satt (ikke vurdert)")
+            unset.append(key.split(".")[0])
         else:
             sub[col] = ((src < limit) if op == "lt" else (src > limit)).where(src.notna())
-    if robek is not None and not robek.empty and "kommunenummer" in robek.columns:
-        sub["robek"] = sub["kommunenummer"].isin(set(robek["kommunenummer"].astype(str)))
-    else:
-        sub["robek"] = pd.NA
-        notes.append("ROBEK-registeret er ikke hentet")
-    status = f"Finansielle nøkkeltall {y} (SSB tabell 12134, % av brutto driftsinntekter): " + "; ".join(notes) + "."
-    return sub, status
+    has_robek = robek is not None and not robek.empty and "kommunenummer" in robek.columns
+    sub["robek"] = sub["kommunenummer"].isin(set(robek["kommunenummer"].astype(str))) if has_robek else pd.NA
+    return sub, notice("finance_table", year=y, recommended_min_pct=recommended, thresholds_unset=unset,
+                       robek_missing=not has_robek)

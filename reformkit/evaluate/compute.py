@@ -1,36 +1,48 @@
 """evaluate(scenario, atlas): population, age structure, area, travel time and criteria per block and unit."""
 from __future__ import annotations
 
-from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..economy import block_economy, scenario_params
+from .. import geo, geodata
+from ..data.store import Dataset
+from ..economy import block_economy
 from ..errors import ParameterError, ReformkitError
-from ..geo import adjacency_lists, travel_minutes
-from ..params import read_param_file
-from ..paths import PARAMS_DIR
+from ..notices import Notice, notice
+from ..params import Parameters, load_parameters
 from ..population import old_age_support_ratio
-from ..scenario import Scenario, Track
+from ..scenario import Scenario
 from .result import ScenarioResult
 from .series import COLUMNS, kommune_series
 
-KIND_LABELS = {"regionkommune": "regionkommune", "cooperating": "samarbeidskommune", "outside": "utenfor blokk"}
+#: Plain look-ups per kommune (names, fylke, area), kept in memory: evaluate runs once per workshop edit.
+KOMMUNE_INFO = Dataset("kommune_info", version=1, format="json", persist=False)
+#: The travel matrix as a NumPy array with the position of each kommune (in memory only).
+TRAVEL_ARRAY = Dataset("travel_array", version=1, format="json", persist=False)
+#: Age-group table per kommune for a scope and years (in memory only).
+BY_KOMMUNE = Dataset("population_by_kommune", version=1, format="table", persist=False)
 
 
-def criteria() -> dict:
-    """The population thresholds flagged, with their source (data/params/criteria.yaml)."""
-    values, raw = read_param_file(PARAMS_DIR / "criteria.yaml")  # memoised per file version, returns copies
-    leaf = raw["population"]["min_inhabitants"]
-    return {"min_inhabitants": [int(n) for n in values["population"]["min_inhabitants"]],
-            "source": " ".join(str(leaf["source"]).split())}
+def scenario_parameters(scenario: Scenario, params: Parameters | None = None) -> Parameters:
+    """``params`` (default: the shipped files) with the scenario's ``assumptions`` applied; ParameterError
+    names the scenario file and the key at fault."""
+    origin = scenario.source or f"scenario '{scenario.name}'"
+    return (params or load_parameters()).with_assumptions(scenario.assumptions, origin)
 
 
-def _travel(atlas, scenario: Scenario) -> tuple[pd.DataFrame | None, str | None]:
-    overrides = scenario.assumptions.get("travel")
+def criteria(params: Parameters | None = None) -> dict:
+    """The population thresholds flagged, with their source (``params/criteria.yaml``)."""
+    c = (params or load_parameters()).criteria
+    return {"min_inhabitants": list(c.min_inhabitants), "source": c.source}
+
+
+def _travel(atlas, scenario: Scenario, params: Parameters) -> pd.DataFrame:
     try:
-        return travel_minutes(atlas, params=dict(overrides) if overrides else None), None
+        return geodata.travel_minutes(atlas, params)
     except ReformkitError as exc:  # name the scenario whose assumptions are at fault
         origin = scenario.source or scenario.name
         problems = None if exc.problems == [exc.message] else exc.problems
@@ -38,36 +50,26 @@ def _travel(atlas, scenario: Scenario) -> tuple[pd.DataFrame | None, str | None]
 
 
 def _kommune_info(atlas) -> dict:
-    """Plain look-ups per kommune (names, fylke, area, position), memoised: evaluate runs per edit."""
     def build() -> dict:
         k = atlas.kommuner
         return {"name": dict(zip(k.index, k["kommunenavn"].astype(object))),
                 "short": dict(zip(k.index, k["kommunenavn_kort"].astype(object))),
                 "fylke": dict(zip(k.index, k["fylkesnummer"].astype(object))),
                 "areal": dict(zip(k.index, k["areal_km2"].astype(float)))}
-    return atlas.cached("evaluate.kommune_info", build)
+    return atlas.store.get(KOMMUNE_INFO, {"generation": atlas.generation, "borders": atlas.borders}, build)
 
 
-def _minutes_to_centre(atlas, travel: pd.DataFrame, scope: list[str], centre_of: dict[str, str]) -> np.ndarray:
-    matrix = atlas.cached(repr(("evaluate.travel_array", id(travel))),
-                          lambda: (travel.to_numpy(dtype=np.float64), {c: i for i, c in enumerate(travel.index)}))
-    values, pos = matrix
+def _minutes_to_centre(atlas, travel: pd.DataFrame, params: Parameters, scope: list[str],
+                       centre_of: dict[str, str]) -> np.ndarray:
+    key = {"generation": atlas.generation, "params": params.digest("travel", "geo"),
+           "csv": str(params.settings.get("matrix_csv"))}
+    values, pos = atlas.store.get(TRAVEL_ARRAY, key, lambda: (travel.to_numpy(dtype=np.float64),
+                                                              {c: i for i, c in enumerate(travel.index)}))
     out = np.full(len(scope), np.nan)
     for i, c in enumerate(scope):
         if c in centre_of:
             out[i] = values[pos[c], pos[centre_of[c]]]
     return out
-
-
-def _contiguous(codes: list[str], adjacency: dict[str, list[str]]) -> bool:
-    wanted = set(codes)
-    seen, todo = {codes[0]}, deque([codes[0]])
-    while todo:
-        for nb in adjacency.get(todo.popleft(), ()):
-            if nb in wanted and nb not in seen:
-                seen.add(nb)
-                todo.append(nb)
-    return seen == wanted
 
 
 def _table(values: np.ndarray, ids: list[str], years: list[int], name: str) -> pd.DataFrame:
@@ -121,34 +123,31 @@ def _travel_stats(minutes: np.ndarray, weights: np.ndarray, group: np.ndarray, n
     return mx, mean
 
 
-def evaluate(scenario: Scenario, atlas) -> ScenarioResult:
-    """Evaluate a scenario on an Atlas: population, age groups, support ratio, area, travel time and criteria.
+@dataclass
+class _Layout:
+    """Where every kommune of the scope goes: its block and track, and the unit it forms after the reform."""
 
-    The scenario is checked against the Atlas first (ScenarioError listing every problem). Per-kommune
-    population for base_year..horizon is memoised on the Atlas, so evaluating edited scenarios (the workbench)
-    only regroups it. Travel times come from :func:`reformkit.geo.travel_minutes`; the scenario's
-    ``assumptions.travel`` overrides its parameters. See :class:`ScenarioResult` for the tables.
+    scope: list[str]
+    in_block: dict
+    unit_ids: list[str]
+    unit_rows: list[tuple]
+    unit_of: dict[str, int]
+    block_pos: dict[str, int]
 
-    >>> res = evaluate(rk.load_scenario("data/scenarios/more-og-romsdal-4.yaml"), rk.load_atlas())  # doctest: +SKIP
-    >>> res.kommuner_before, res.kommuner_after                                                   # doctest: +SKIP
-    (27, 18)
-    """
-    sc = scenario.resolve(atlas)
-    econ_params = scenario_params(sc)  # issue 7: bad economy assumptions fail before any computation
-    crit = criteria()
-    thresholds = crit["min_inhabitants"]
-    series = kommune_series(atlas, sc.base_year, sc.horizon, sc.projection)
-    warnings = list(series.warnings)
-    info = _kommune_info(atlas)
+    @property
+    def blocked(self) -> np.ndarray:
+        return np.array([c in self.in_block for c in self.scope])
 
-    # ---- scope and the units after the reform ----
+    def block_group(self) -> np.ndarray:
+        return np.array([self.block_pos[self.in_block[c][0].name] for c in self.scope if c in self.in_block],
+                        dtype=np.int64)
+
+
+def _layout(sc: Scenario, atlas, info: dict) -> _Layout:
     in_block = {c: (b, t) for b in sc.blocks for c, t in b.members.items()}
-    if sc.area:
-        scope = sorted(set(atlas.in_fylke(sc.area)) | set(in_block))
-    else:
-        scope = list(atlas.codes)
-    unit_ids, unit_rows = [], []
-    unit_of: dict[str, int] = {}
+    scope = (sorted(set(atlas.in_fylke(sc.area_fylker)) | set(sc.area_kommuner) | set(in_block)) if sc.area
+             else list(atlas.codes))
+    unit_ids, unit_rows, unit_of = [], [], {}
     for b in sc.blocks:
         unit_of.update({c: len(unit_ids) for c in b.merging})
         unit_ids.append(b.name)
@@ -162,63 +161,32 @@ def evaluate(scenario: Scenario, atlas) -> ScenarioResult:
             unit_of[c] = len(unit_ids)
             unit_ids.append(c)
             unit_rows.append((info["name"][c], "outside", None, [c]))
-    block_names = [b.name for b in sc.blocks]
-    block_pos = {b.name: i for i, b in enumerate(sc.blocks)}
+    return _Layout(scope, in_block, unit_ids, unit_rows, unit_of, {b.name: i for i, b in enumerate(sc.blocks)})
 
-    # ---- population arrays ----
-    pos = series.codes.get_indexer(scope)
-    values = series.values[pos]                                   # (kommuner, years, columns)
-    unit_group = np.array([unit_of[c] for c in scope])
-    blocked = np.array([c in in_block for c in scope])
-    block_group = np.array([block_pos[in_block[c][0].name] for c in scope if c in in_block], dtype=np.int64)
-    unit_values = _aggregate(values, unit_group, len(unit_ids))
-    block_values = _aggregate(values[blocked], block_group, len(block_names))
-    years = series.years
-    unit_table = _table(unit_values, unit_ids, years, "unit")
-    block_table = _table(block_values, block_names, years, "block")
 
-    # ---- travel time to the block centre ----
-    travel, note = _travel(atlas, sc)
-    if note:
-        warnings.append(note)
-    centre_of = {c: b.centre for c, (b, _) in in_block.items()}
-    minutes = (_minutes_to_centre(atlas, travel, scope, centre_of) if travel is not None
-               else np.full(len(scope), np.nan))
-    base_pop = values[:, 0, -1]
-    areal = np.array([info["areal"][c] for c in scope], dtype=np.float64)
-    u_max, u_mean = _travel_stats(minutes, base_pop, unit_group, len(unit_ids))
-    b_max, b_mean = _travel_stats(minutes[blocked], base_pop[blocked], block_group, len(block_names))
-
-    # ---- tables ----
-    kommuner = pd.DataFrame({
-        "kommunenavn": [info["name"][c] for c in scope],
-        "kommunenavn_kort": [info["short"][c] for c in scope],
-        "fylkesnummer": [info["fylke"][c] for c in scope],
-        "block": [in_block[c][0].name if c in in_block else None for c in scope],
-        "track": [in_block[c][1].value if c in in_block else None for c in scope],
-        "unit": [unit_ids[unit_of[c]] for c in scope],
-        "is_centre": [c in in_block and in_block[c][0].centre == c for c in scope],
+def _kommune_table(lay: _Layout, info: dict, areal, minutes, values) -> pd.DataFrame:
+    ib = lay.in_block
+    return pd.DataFrame({
+        "kommunenavn": [info["name"][c] for c in lay.scope],
+        "kommunenavn_kort": [info["short"][c] for c in lay.scope],
+        "fylkesnummer": [info["fylke"][c] for c in lay.scope],
+        "block": [ib[c][0].name if c in ib else None for c in lay.scope],
+        "track": [ib[c][1].value if c in ib else None for c in lay.scope],
+        "unit": [lay.unit_ids[lay.unit_of[c]] for c in lay.scope],
+        "is_centre": [c in ib and ib[c][0].centre == c for c in lay.scope],
         "areal_km2": areal,
         "travel_minutes_to_centre": minutes,
         "population_base": values[:, 0, -1],
         "population_horizon": values[:, -1, -1],
-    }, index=pd.Index(scope, name="kommunenummer", dtype=object))
+    }, index=pd.Index(lay.scope, name="kommunenummer", dtype=object))
 
-    units = pd.DataFrame({
-        "name": [r[0] for r in unit_rows],
-        "kind": [r[1] for r in unit_rows],
-        "kind_label": [KIND_LABELS[r[1]] for r in unit_rows],
-        "block": [r[2] for r in unit_rows],
-        "kommunenummer": [list(r[3]) for r in unit_rows],
-        "n_kommuner": [len(r[3]) for r in unit_rows],
-        "areal_km2": np.bincount(unit_group, weights=areal, minlength=len(unit_ids)),
-        "max_travel_minutes_to_centre": u_max,
-        "mean_travel_minutes_to_centre": u_mean,
-        **_summary(unit_table, len(years), thresholds),
-    }, index=pd.Index(unit_ids, name="unit", dtype=object))
 
-    regional = units.loc[block_names]
-    blocks = pd.DataFrame({
+def _block_table(sc: Scenario, info: dict, units: pd.DataFrame, block_table, areal_b, block_group, travel,
+                 n_years: int, thresholds: list[int]) -> pd.DataFrame:
+    names = [b.name for b in sc.blocks]
+    regional = units.loc[names]
+    b_max, b_mean = travel
+    return pd.DataFrame({
         "centre": [b.centre for b in sc.blocks],
         "centre_name": [info["name"][b.centre] for b in sc.blocks],
         "n_kommuner": [len(b.members) for b in sc.blocks],
@@ -226,33 +194,91 @@ def evaluate(scenario: Scenario, atlas) -> ScenarioResult:
         "n_cooperate": [len(b.cooperating) for b in sc.blocks],
         "merging": [b.merging for b in sc.blocks],
         "cooperating": [b.cooperating for b in sc.blocks],
-        "areal_km2": np.bincount(block_group, weights=areal[blocked], minlength=len(block_names)),
+        "areal_km2": np.bincount(block_group, weights=areal_b, minlength=len(names)),
         "max_travel_minutes_to_centre": b_max,
         "mean_travel_minutes_to_centre": b_mean,
-        **_summary(block_table, len(years), thresholds),
+        **_summary(block_table, n_years, thresholds),
         "regionkommune_population_base": regional["population_base"].to_numpy(),
         "regionkommune_population_horizon": regional["population_horizon"].to_numpy(),
-    }, index=pd.Index(block_names, name="block", dtype=object))
+    }, index=pd.Index(names, name="block", dtype=object))
 
-    adjacency = atlas.cached("evaluate.adjacency", lambda: adjacency_lists(atlas.neighbours, atlas.codes))
-    for b in sc.blocks:
-        if len(b.merging) > 1 and not _contiguous(b.merging, adjacency):
-            warnings.append(f"Regionkommunen i blokk «{b.name}» henger ikke sammen geografisk (heller ikke over "
-                            f"sjø): {', '.join(sc.names.get(c, c) for c in b.merging)}.")
+
+def _not_contiguous(sc: Scenario, atlas, params: Parameters) -> list[Notice]:
+    adj, pos = geodata.neighbour_matrix(atlas, params)
+    return [notice("not_contiguous", block=b.name, kommuner=[sc.names.get(c, c) for c in b.merging])
+            for b in sc.blocks
+            if len(b.merging) > 1 and not geo.is_connected(adj, [pos[c] for c in b.merging])]
+
+
+def evaluate(scenario: Scenario, atlas, params: Parameters | None = None) -> ScenarioResult:
+    """Evaluate a scenario on an Atlas: population, age groups, support ratio, area, travel time and criteria.
+
+    The scenario is checked against the Atlas first (ScenarioError listing every problem). ``params``
+    defaults to the shipped parameter files; the scenario's ``assumptions`` are applied to them. Per-kommune
+    population for base_year..horizon is kept by the Atlas's store, so evaluating edited scenarios (the
+    workbench) only regroups it. See :class:`ScenarioResult` for the tables.
+
+    >>> res = evaluate(rk.load_scenario("data/scenarios/more-og-romsdal-4.yaml"), rk.load_atlas())  # doctest: +SKIP
+    >>> res.kommuner_before, res.kommuner_after                                                   # doctest: +SKIP
+    (27, 18)
+    """
+    sc = scenario.resolve(atlas)
+    params = scenario_parameters(sc, params)   # bad assumptions fail before any computation
+    crit = criteria(params)
+    thresholds = crit["min_inhabitants"]
+    series = kommune_series(atlas, sc.base_year, sc.horizon, sc.projection, params.projection)
+    info = _kommune_info(atlas)
+    lay = _layout(sc, atlas, info)
+    years = series.years
+    values = series.values[series.codes.get_indexer(lay.scope)]                 # (kommuner, years, columns)
+    unit_group = np.array([lay.unit_of[c] for c in lay.scope])
+    blocked, block_group = lay.blocked, lay.block_group()
+    unit_table = _table(_aggregate(values, unit_group, len(lay.unit_ids)), lay.unit_ids, years, "unit")
+    block_names = [b.name for b in sc.blocks]
+    block_table = _table(_aggregate(values[blocked], block_group, len(block_names)), block_names, years, "block")
+
+    travel = _travel(atlas, sc, params)
+    centre_of = {c: b.centre for c, (b, _) in lay.in_block.items()}
+    minutes = _minutes_to_centre(atlas, travel, params, lay.scope, centre_of)
+    base_pop = values[:, 0, -1]
+    areal = np.array([info["areal"][c] for c in lay.scope], dtype=np.float64)
+    u_max, u_mean = _travel_stats(minutes, base_pop, unit_group, len(lay.unit_ids))
+    b_travel = _travel_stats(minutes[blocked], base_pop[blocked], block_group, len(block_names))
+
+    kommuner = _kommune_table(lay, info, areal, minutes, values)
+    units = pd.DataFrame({
+        "name": [r[0] for r in lay.unit_rows], "kind": [r[1] for r in lay.unit_rows],
+        "block": [r[2] for r in lay.unit_rows], "kommunenummer": [list(r[3]) for r in lay.unit_rows],
+        "n_kommuner": [len(r[3]) for r in lay.unit_rows],
+        "areal_km2": np.bincount(unit_group, weights=areal, minlength=len(lay.unit_ids)),
+        "max_travel_minutes_to_centre": u_max, "mean_travel_minutes_to_centre": u_mean,
+        **_summary(unit_table, len(years), thresholds),
+    }, index=pd.Index(lay.unit_ids, name="unit", dtype=object))
+    blocks = _block_table(sc, info, units, block_table, areal[blocked], block_group, b_travel, len(years), thresholds)
+
+    warnings = list(series.warnings) + _not_contiguous(sc, atlas, params)
     if series.years[-1] < sc.horizon:
-        warnings.append(f"Tallene for «horisont» gjelder {series.years[-1]}, ikke {sc.horizon}.")
-
-    # The same for every scenario with this scope and years, so memoised; a shallow copy is safe under
-    # pandas copy-on-write (a caller's edit copies instead of changing the memo).
-    by_kommune = atlas.cached(repr(("evaluate.by_kommune", sc.base_year, sc.horizon, sc.projection, tuple(scope))),
-                              lambda: _table(values, scope, years, "kommunenummer")).copy(deep=False)
-    # Filled by reformkit.economy (issue 7): block_economy(scenario, atlas, population, block) per block.
-    economy: dict[str, dict] = {b.name: block_economy(sc, atlas, by_kommune, b, econ_params) for b in sc.blocks}
+        warnings.append(notice("horizon_capped", last=series.years[-1], horizon=sc.horizon))
+    # The same for every scenario with this scope and years, so kept by the store; a shallow copy is safe
+    # under pandas copy-on-write (a caller's edit copies instead of changing the stored table).
+    key = {"generation": atlas.generation, "base_year": sc.base_year, "horizon": sc.horizon,
+           "projection": sc.projection, "params": params.digest("projection"), "scope": lay.scope}
+    by_kommune = atlas.store.get(BY_KOMMUNE, key, lambda: _table(values, lay.scope, years, "kommunenummer"))
+    economy = {b.name: block_economy(sc, atlas.kommuner, by_kommune, b, params.economy) for b in sc.blocks}
     return ScenarioResult(
-        scenario=sc, blocks=blocks, units=units, kommuner=kommuner,
-        population_by_unit=unit_table,
-        population_by_block=block_table,
-        population_by_kommune=by_kommune,
-        years=list(years), observed_years=list(series.observed_years), criteria=crit,
-        warnings=warnings, economy=economy, attribution=atlas.attribution(),
+        scenario=sc, blocks=blocks, units=units, kommuner=kommuner, population_by_unit=unit_table,
+        population_by_block=block_table, population_by_kommune=by_kommune.copy(deep=False), years=list(years),
+        observed_years=list(series.observed_years), criteria=crit, warnings=warnings, economy=economy,
+        attribution=atlas.attribution(), parameters=params,
     )
+
+
+def evaluate_files(paths: Sequence[str | Path], params: Parameters | None = None) -> list[ScenarioResult]:
+    """Load and evaluate scenario files (each on the Atlas of its own borders), in the given order."""
+    from ..data import load_atlas
+    from ..scenario import load_scenario
+    out = []
+    for p in paths:
+        sc = load_scenario(p)
+        out.append(evaluate(sc, load_atlas(sc.borders), params))
+    return out

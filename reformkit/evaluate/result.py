@@ -6,7 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from typing import Any
+
 from .._io import json_number
+from ..notices import Notice
+from ..params import Parameters
 from ..scenario import Scenario
 from .series import COLUMNS, projected_years
 
@@ -32,8 +36,8 @@ class ScenarioResult:
         regionkommune_population_base, regionkommune_population_horizon, old_age_support_ratio_base,
         old_age_support_ratio_horizon, share_80_plus_base, share_80_plus_horizon, and one bool flag per
         threshold N of data/params/criteria.yaml: under_N_base, under_N_horizon (on the block's population).
-    units : DataFrame, index ``unit``: the kommuner after the reform. Columns: name, kind, kind_label
-        (Norwegian), block (missing for outside), kommunenummer (list of members), n_kommuner, areal_km2,
+    units : DataFrame, index ``unit``: the kommuner after the reform. Columns: name, kind
+        (regionkommune, cooperating or outside), block (missing for outside), kommunenummer (list of members), n_kommuner, areal_km2,
         max_/mean_travel_minutes_to_centre, population_base, population_horizon, change_pct,
         old_age_support_ratio_base/_horizon, share_80_plus_base/_horizon, under_N_base, under_N_horizon.
     kommuner : DataFrame, index ``kommunenummer``: the kommuner before the reform. Columns: kommunenavn,
@@ -46,7 +50,9 @@ class ScenarioResult:
     years, observed_years, projected_years : lists of int.
     criteria : dict, the thresholds used ({"min_inhabitants": [15000, 20000], "source": ...}).
     economy : dict block name -> dict, filled by :mod:`reformkit.economy` ({} until then).
-    warnings : list of str (Norwegian), e.g. a regionkommune that is not contiguous.
+    warnings : list of :class:`~reformkit.notices.Notice` (codes and values, e.g. a regionkommune that is not
+        contiguous); :func:`reformkit.narrative.notice_text` words them.
+    parameters : the :class:`~reformkit.params.Parameters` used (the scenario's assumptions applied).
     """
 
     scenario: Scenario
@@ -59,9 +65,10 @@ class ScenarioResult:
     years: list[int]
     observed_years: list[int]
     criteria: dict
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     economy: dict[str, dict] = field(default_factory=dict)
     attribution: list[str] = field(default_factory=list)
+    parameters: Parameters | None = None
 
     @property
     def kommuner_before(self) -> int:
@@ -84,7 +91,11 @@ class ScenarioResult:
         return list(self.criteria["min_inhabitants"])
 
     def to_dict(self) -> dict:
-        """The result document of design.md (years are string keys; NaN becomes null)."""
+        """The result document of design.md (years are string keys; NaN becomes null).
+
+        Warnings and the economy's notes are notices as ``{"code": ..., **values}``; the document with these
+        worded in Norwegian, as ``reformkit evaluate --json`` writes it, is :func:`reformkit.narrative.document`.
+        """
         sc = self.scenario
         pu, pb, pk = (_Series(t) for t in (self.population_by_unit, self.population_by_block,
                                            self.population_by_kommune))
@@ -100,7 +111,7 @@ class ScenarioResult:
             "units": [self._unit_doc(uid, row, pu) for uid, row in self.units.iterrows()],
             "kommuner": [self._kommune_doc(code, row, pk) for code, row in self.kommuner.iterrows()],
             "criteria": self.criteria,
-            "warnings": list(self.warnings),
+            "warnings": plain(self.warnings),
             "attribution": list(self.attribution),
         }
 
@@ -130,7 +141,7 @@ class ScenarioResult:
             "max_travel_minutes_to_centre": json_number(row["max_travel_minutes_to_centre"]),
             "mean_travel_minutes_to_centre": json_number(row["mean_travel_minutes_to_centre"]),
             "flags": self._flags(row),
-            "economy": self.economy.get(name, {}),
+            "economy": plain(self.economy.get(name, {})),
         }
 
     def _unit_doc(self, uid: str, row, pu: "_Series") -> dict:
@@ -171,6 +182,17 @@ class _Series:
         if whole:
             return {y: int(round(v)) for y, v in zip(years, row)}
         return {y: json_number(v, 4) for y, v in zip(years, row)}
+
+
+def plain(value: Any) -> Any:
+    """``value`` with every :class:`Notice` inside (dicts, lists) replaced by its JSON object."""
+    if isinstance(value, Notice):
+        return value.to_dict()
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
 
 
 def _text(value) -> str | None:

@@ -1,6 +1,6 @@
 """Geometry of kommuner: centre points and the neighbour graph (land borders plus sea links).
 
-Neighbour rule (parameters in ``data/params/geo.yaml``):
+Neighbour rule (parameters in ``params/geo.yaml``, passed in as :class:`~reformkit.params.NeighbourParams`):
 
 1. *land*: two kommuner whose polygons lie within ``land_tolerance_m`` (200 m) of each other. The
    tolerance absorbs the slivers that generalising the boundaries leaves between true neighbours.
@@ -17,7 +17,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-METRIC_CRS = 25833
+from ..data.crs import METRIC_CRS
+from ..params import NeighbourParams
+from .graph import adjacency_matrix, component_labels
 
 
 def centre_points(kommuner: gpd.GeoDataFrame) -> gpd.GeoSeries:
@@ -34,16 +36,14 @@ def centre_points(kommuner: gpd.GeoDataFrame) -> gpd.GeoSeries:
     return gpd.GeoSeries(pts, crs=METRIC_CRS).to_crs(kommuner.crs)
 
 
-def neighbour_graph(
-    kommuner: gpd.GeoDataFrame,
-    land_tolerance_m: float = 200.0,
-    sea_link_km: float = 5.0,
-    join_components: bool = True,
-) -> pd.DataFrame:
+def neighbour_graph(kommuner: gpd.GeoDataFrame, params: NeighbourParams) -> pd.DataFrame:
     """Edges of the neighbour graph as a DataFrame ``a, b, kind, gap_km`` with ``a < b`` (kommunenummer).
 
     ``kind`` is ``land``, ``sea`` or ``joined`` (see the module docstring).
+
+    >>> edges = neighbour_graph(atlas.kommuner, load_parameters().neighbours)      # doctest: +SKIP
     """
+    land_tolerance_m, sea_link_km = params.land_tolerance_m, params.sea_link_km
     geom = kommuner.geometry.to_crs(METRIC_CRS).reset_index(drop=True)
     codes = kommuner["kommunenummer"].to_numpy()
     n = len(geom)
@@ -56,37 +56,8 @@ def neighbour_graph(
     within = gaps <= sea_m
     edges = pd.DataFrame({"i": i[within], "j": j[within], "kind": kind[within], "gap_m": gaps[within]})
 
-    if join_components:
-        from scipy.sparse import coo_matrix  # scipy only when the graph is built, not on import
-        from scipy.sparse.csgraph import connected_components
-
-        extra = []
-        while True:
-            adj = coo_matrix((np.ones(len(edges) + len(extra)),
-                              (np.r_[edges.i, [e[0] for e in extra]].astype(int),
-                               np.r_[edges.j, [e[1] for e in extra]].astype(int))), shape=(n, n))
-            ncomp, labels = connected_components(adj, directed=False)
-            if ncomp == 1:
-                break
-            main = np.bincount(labels).argmax()
-            # Link the component nearest to the main one first; repeat until connected.
-            best = None
-            for c in range(ncomp):
-                if c == main:
-                    continue
-                inside = np.flatnonzero(labels == c)
-                outside = np.flatnonzero(labels != c)
-                union = geom.iloc[inside].union_all()
-                d = geom.iloc[outside].distance(union).to_numpy()
-                k = int(d.argmin())
-                src = int(inside[geom.iloc[inside].distance(geom.iloc[outside[k]]).to_numpy().argmin()])
-                cand = (float(d[k]), src, int(outside[k]))
-                if best is None or cand[0] < best[0]:
-                    best = cand
-            gap, a, b = best
-            extra.append((min(a, b), max(a, b), "joined", gap))
-        if extra:
-            edges = pd.concat([edges, pd.DataFrame(extra, columns=["i", "j", "kind", "gap_m"])], ignore_index=True)
+    if params.join_components:
+        edges = _join_components(geom, edges)
 
     out = pd.DataFrame({
         "a": codes[edges.i.astype(int)],
@@ -97,6 +68,35 @@ def neighbour_graph(
     swap = out.a > out.b
     out.loc[swap, ["a", "b"]] = out.loc[swap, ["b", "a"]].to_numpy()
     return out.sort_values(["a", "b"]).reset_index(drop=True)
+
+
+def _join_components(geom: gpd.GeoSeries, edges: pd.DataFrame) -> pd.DataFrame:
+    """Link every component but the largest to its nearest kommune outside it, nearest first, until the
+    graph is connected (rule 3 of the module docstring)."""
+    n = len(geom)
+    extra: list[tuple[int, int, str, float]] = []
+    while True:
+        pairs = list(zip(edges.i.astype(int), edges.j.astype(int))) + [(a, b) for a, b, *_ in extra]
+        labels = component_labels(adjacency_matrix(n, pairs))
+        ncomp = int(labels.max()) + 1
+        if ncomp == 1:
+            break
+        main = np.bincount(labels).argmax()
+        best = None
+        for c in range(ncomp):
+            if c == main:
+                continue
+            inside, outside = np.flatnonzero(labels == c), np.flatnonzero(labels != c)
+            d = geom.iloc[outside].distance(geom.iloc[inside].union_all()).to_numpy()
+            k = int(d.argmin())
+            src = int(inside[geom.iloc[inside].distance(geom.iloc[outside[k]]).to_numpy().argmin()])
+            if best is None or d[k] < best[0]:
+                best = (float(d[k]), src, int(outside[k]))
+        gap, a, b = best
+        extra.append((min(a, b), max(a, b), "joined", gap))
+    if not extra:
+        return edges
+    return pd.concat([edges, pd.DataFrame(extra, columns=["i", "j", "kind", "gap_m"])], ignore_index=True)
 
 
 def adjacency_lists(edges: pd.DataFrame, codes: list[str] | None = None) -> dict[str, list[str]]:

@@ -1,19 +1,28 @@
-"""Norwegian report text generated from the numbers, and the tidy tables the report notebooks show.
+"""Every Norwegian word of reformkit: labels, report text, tables with Norwegian headers, terminal summaries.
 
-Every sentence here is computed from data passed in; nothing is a canned figure. Functions return Markdown
-strings or DataFrames with Norwegian column headers (numbers already formatted with :mod:`reformkit.fmt`);
-:func:`table_html` turns such a table into deterministic HTML. Modules: :mod:`.county` (county overview),
-:mod:`.scenario` (one scenario), :mod:`.economy` (economy and cooperation), :mod:`.method` (method notes),
-:mod:`.compare` (several scenarios).
+Every sentence here is computed from data passed in (results, proposals, figures); nothing is a canned figure
+and nothing is loaded or solved here. Functions return Markdown strings or DataFrames with Norwegian column
+headers (numbers already formatted with :mod:`reformkit.fmt`); :func:`table_html` turns such a table into
+deterministic HTML. Modules: :mod:`.labels` (the one label table), :mod:`.notices` (notices as sentences, the
+worded result document), :mod:`.county` (county overview), :mod:`.scenario` (one scenario), :mod:`.economy`
+(economy and cooperation), :mod:`.method` (method notes), :mod:`.compare` (several scenarios),
+:mod:`.population` (projection method and back-test), :mod:`.propose` (proposals), :mod:`.summary` (the
+terminal summary of ``reformkit evaluate``).
 """
-from . import compare, economy, method, scenario
-from .common import NOT_COMPUTED, change_text, join_nb, names, note_html, sources_md, table_html, thresholds
-from .county import (apportioned_until, ba_map_table, ba_regions, candidates, complete_years, county_change, county_change_title,
-                     county_kommune_table, county_population, county_summary, county_tables, county_years,
-                     fylke_name, kommune_totals)
+from . import compare, economy, labels, method, population, scenario
+from .common import change_text, join_nb, names, note_html, sources_md, table_html, thresholds
+from .county import (apportioned_until, ba_map_table, ba_regions, candidates, complete_years, county_change,
+                     county_change_title, county_kommune_table, county_population, county_summary, county_tables,
+                     county_years, fylke_name, kommune_totals)
+from .labels import NOT_COMPUTED
+from .notices import document, notice_text, worded
+from .population import format_backtest, method_note
+from .propose import block_names, proposal_scenario, proposal_summary, sweep_display
+from .summary import summary_text
 
-__all__ = ["compare", "economy", "method", "scenario",
+__all__ = ["compare", "economy", "labels", "method", "population", "scenario",
            "NOT_COMPUTED", "change_text", "join_nb", "names", "note_html", "sources_md", "table_html", "thresholds",
-           "apportioned_until", "ba_map_table", "ba_regions", "candidates", "complete_years", "county_change", "county_change_title",
-           "county_kommune_table", "county_population", "county_summary", "county_tables", "county_years",
-           "fylke_name", "kommune_totals"]
+           "apportioned_until", "ba_map_table", "ba_regions", "candidates", "complete_years", "county_change",
+           "county_change_title", "county_kommune_table", "county_population", "county_summary", "county_tables",
+           "county_years", "fylke_name", "kommune_totals", "document", "notice_text", "worded", "format_backtest",
+           "method_note", "block_names", "proposal_scenario", "proposal_summary", "sweep_display", "summary_text"]

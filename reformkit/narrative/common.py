@@ -8,15 +8,17 @@ from typing import Sequence
 import pandas as pd
 
 from ..fmt import nb_pct
+from ..params import Criteria, load_parameters
+from ..evaluate.county import names
+from .labels import NOT_COMPUTED
 
-NOT_COMPUTED = "ikke beregnet"
 
 
-def thresholds() -> dict[str, int]:
-    """The lower and upper population thresholds the reports flag against (``data/params/criteria.yaml``)."""
-    from ..evaluate.compute import criteria
-    limits = criteria()["min_inhabitants"]
-    return {"min": int(min(limits)), "target": int(max(limits))}
+def thresholds(criteria: Criteria | None = None) -> dict[str, int]:
+    """The lower and upper population thresholds the reports flag against (``params/criteria.yaml``, or the
+    ``criteria`` given)."""
+    c = criteria or load_parameters().criteria
+    return {"min": c.lower, "target": c.target}
 
 
 _NUM = ' class="num"'
@@ -39,11 +41,6 @@ def table_html(df: pd.DataFrame) -> str:
 def note_html(text: str) -> str:
     """A highlighted note (e.g. a section that is not computed yet)."""
     return f'<div class="rk-note">{html.escape(text)}</div>'
-
-
-def names(atlas, codes: Sequence[str]) -> list[str]:
-    """Short Norwegian kommune names for ``codes``."""
-    return [str(atlas.kommuner.at[c, "kommunenavn_kort"]) for c in codes]
 
 
 def join_nb(items: Sequence[str]) -> str:

@@ -1,26 +1,15 @@
 """Several scenarios side by side: one row per scenario with the figures that separate the options."""
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 import pandas as pd
 
 from ..fmt import nb_float, nb_int, nb_mill, nb_minutes
-from .common import NOT_COMPUTED
+from .labels import NOT_COMPUTED
 
 if TYPE_CHECKING:
     from ..evaluate.result import ScenarioResult
-
-
-def evaluate_files(paths: Sequence[str | Path]) -> list:
-    """Load and evaluate scenario files (each on the Atlas of its own borders), in the given order."""
-    from .. import evaluate, load_atlas, load_scenario
-    out = []
-    for p in paths:
-        sc = load_scenario(p)
-        out.append(evaluate(sc, load_atlas(sc.borders)))
-    return out
 
 
 def area_support_ratio(res: ScenarioResult, year: int) -> float:

@@ -1,96 +1,36 @@
-"""Text and tables of the county overview (one fylke, observed population)."""
+"""Text and tables of the county overview (one fylke, observed population), worded from
+:mod:`reformkit.evaluate.county`'s figures."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..evaluate.county import (apportioned_until, complete_years, county_population, county_tables, county_years,
+                               fylke_name, kommune_totals, names)
 from ..fmt import nb_float, nb_int, nb_pct
-from ..population import age_group_table, old_age_support_ratio
-from .common import change_text as _change, join_nb, names, thresholds
+from ..population import old_age_support_ratio
+from ..params import Criteria
+from .common import change_text as _change, join_nb, thresholds
+from .labels import rank_label
 
 if TYPE_CHECKING:
     from ..data.atlas import Atlas
+    from ..evaluate.result import ScenarioResult
+
+__all__ = ["apportioned_until", "complete_years", "county_population", "county_tables", "county_years",
+           "fylke_name", "kommune_totals", "county_summary", "county_change", "county_change_title",
+           "ba_map_table", "county_kommune_table", "ba_regions", "candidates"]
 
 
-def fylke_name(atlas: Atlas, fylkesnummer: str) -> str:
-    """The fylke's name (first form when it has several, e.g. Sami names)."""
-    row = atlas.fylker.loc[atlas.fylker["fylkesnummer"] == fylkesnummer]
-    if row.empty:
-        from ..errors import DataError
-        raise DataError(f"fylke {fylkesnummer!r}: no such fylkesnummer in the {atlas.borders} borders")
-    return str(row["fylkesnavn"].iloc[0]).split(" - ")[0]
-
-
-def kommune_totals(atlas: Atlas, codes: Sequence[str]) -> pd.DataFrame:
-    """Population per kommune and year (observed), columns kommunenummer, navn, year, population."""
-    pop = atlas.population[atlas.population["kommunenummer"].isin(list(codes))]
-    t = pop.groupby(["kommunenummer", "year"], observed=True)["population"].sum().reset_index()
-    t["year"] = t["year"].astype(int)
-    t["kommunenummer"] = t["kommunenummer"].astype(str)
-    t["navn"] = names(atlas, list(t["kommunenummer"]))
-    return t
-
-
-def complete_years(atlas: Atlas, codes: Sequence[str]) -> list[int]:
-    """Observed years in which every kommune of ``codes`` has population (sums over them are comparable)."""
-    pop = atlas.population[atlas.population["kommunenummer"].isin(list(codes))]
-    n = pop.groupby("year", observed=True)["kommunenummer"].nunique()
-    return sorted(int(y) for y in n.index[n == len(set(codes))])
-
-
-def apportioned_until(atlas: Atlas, codes: Sequence[str]) -> dict[str, int]:
-    """Kommuner whose early population is a flat share of a later split kommune (``codes_til_2024`` weight
-    < 1, e.g. Ålesund/Haram before 2024): kommunenummer -> first year with their own figures."""
-    table = atlas.tables.get("codes_til_2024") if atlas.borders == 2024 else None
-    if table is None or table.empty:
-        return {}
-    part = table[(table["weight"].astype(float) < 1.0) & table["kommunenummer_2024"].isin(list(codes))]
-    return {str(k): int(y.max()) + 1 for k, y in part.groupby("kommunenummer_2024")["year"]}
-
-
-def county_years(atlas: Atlas, fylkesnummer: str) -> tuple[int, int]:
-    """First and last year with population for every kommune of the fylke."""
-    years = complete_years(atlas, atlas.in_fylke(fylkesnummer))
-    return years[0], years[-1]
-
-
-def county_tables(atlas: Atlas, fylkesnummer: str) -> dict[str, pd.DataFrame]:
-    """Numbers of a county overview: ``totals`` (kommune × year), ``kommuner`` (one row each, raw numbers)."""
-    codes = atlas.in_fylke(fylkesnummer)
-    totals = kommune_totals(atlas, codes)
-    first, last = county_years(atlas, fylkesnummer)
-    pop = atlas.population[atlas.population["kommunenummer"].isin(codes)
-                           & atlas.population["year"].isin([first, last])]
-    ratio = old_age_support_ratio(pop)
-    groups = age_group_table(pop)
-    old = groups[["67-79", "80-89", "90+"]].sum(axis=1) / groups["total"]
-    k = atlas.kommuner.loc[codes]
-    wide = totals.pivot(index="kommunenummer", columns="year", values="population")
-    shared = apportioned_until(atlas, codes)
-    from_year = [max(first, shared.get(c, first)) for c in codes]
-    rows = pd.DataFrame({
-        "kommunenummer": codes, "navn": names(atlas, codes), "from_year": from_year,
-        "pop_from": [wide.at[c, y] for c, y in zip(codes, from_year)],
-        "pop_first": [wide.at[c, first] if c not in shared else float("nan") for c in codes],
-        "pop_last": wide[last].reindex(codes).to_numpy(),
-        "share_67_last": [old.get((c, last), float("nan")) for c in codes],
-        "ratio_first": [ratio.get((c, first), float("nan")) if c not in shared else float("nan") for c in codes],
-        "ratio_last": [ratio.get((c, last), float("nan")) for c in codes],
-        "ba_region": k["ba_region"].astype(str).to_numpy(),
-        "senter": k["administrasjonssenter"].astype(str).to_numpy(),
-    })
-    rows["change"] = rows["pop_last"] / rows["pop_from"] - 1
-    return {"totals": totals, "kommuner": rows.sort_values("pop_last", ascending=False).reset_index(drop=True)}
-
-
-def county_summary(atlas: Atlas, fylkesnummer: str) -> str:
-    """The opening paragraphs of a county overview, in Markdown."""
+def county_summary(atlas: Atlas, fylkesnummer: str, criteria: Criteria | None = None) -> str:
+    """The opening paragraphs of a county overview, in Markdown (``criteria``: the thresholds, default the
+    shipped ``params/criteria.yaml``)."""
     t = county_tables(atlas, fylkesnummer)
     rows, totals = t["kommuner"], t["totals"]
     first, last = county_years(atlas, fylkesnummer)
     by_year = totals.groupby("year")["population"].sum()
-    lim = thresholds()
+    lim = thresholds(criteria)
     n = len(rows)
     under_min = rows[rows.pop_last < lim["min"]]
     over_target = rows[rows.pop_last >= lim["target"]]
@@ -120,14 +60,6 @@ def county_summary(atlas: Atlas, fylkesnummer: str) -> str:
                        f"{int(late.from_year.min())} med faste andeler etter en kommunedeling; for dem er endringen "
                        f"regnet fra {int(late.from_year.min())}.")
     return "\n\n".join(text)
-
-
-def county_population(atlas: Atlas, fylkesnummer: str) -> pd.DataFrame:
-    """The fylke's total population per observed year: columns name, year, population."""
-    first, last = county_years(atlas, fylkesnummer)
-    t = kommune_totals(atlas, atlas.in_fylke(fylkesnummer))
-    t = t[(t.year >= first) & (t.year <= last)].groupby("year")["population"].sum().reset_index()
-    return t.assign(name=fylke_name(atlas, fylkesnummer))[["name", "year", "population"]]
 
 
 def county_change(atlas: Atlas, fylkesnummer: str) -> pd.DataFrame:
@@ -192,10 +124,10 @@ def ba_regions(atlas: Atlas, fylkesnummer: str) -> tuple[str, pd.DataFrame]:
     return text, table.drop(columns="_n_in").reset_index(drop=True)
 
 
-def candidates(atlas: Atlas, fylkesnummer: str, n: int = 10) -> tuple[str, pd.DataFrame | None]:
-    """Candidate tyngdepunkter from :func:`reformkit.propose.rank_candidates`, or a note when unavailable."""
-    from ..propose.ranking import RANK_LABELS, rank_candidates
-    ranked = rank_candidates(atlas, fylkesnummer).head(n).reset_index()
+def candidates(ranked: pd.DataFrame, n: int = 10) -> tuple[str, pd.DataFrame | None]:
+    """The top ``n`` candidate tyngdepunkter of :func:`reformkit.propose.rank_candidates`: a sentence and a
+    table with Norwegian headers."""
+    ranked = ranked.head(n).reset_index()
     top = ranked.iloc[0] if len(ranked) else None
     text = ("Kandidater til tyngdepunkt, rangert etter hvor mange av fylkets innbyggere som bor innen 60 "
             "minutters reisetid (deretter folketall).")
@@ -211,4 +143,4 @@ def candidates(atlas: Atlas, fylkesnummer: str, n: int = 10) -> tuple[str, pd.Da
         elif col in ("population", "rank") or col.startswith("reach_"):
             out[col] = out[col].map(nb_int)
     cols = ["rank", "kommunenavn"] + [c for c in out.columns if c not in ("rank", "kommunenavn", "kommunenummer")]
-    return text, out[cols].rename(columns=RANK_LABELS)
+    return text, out[cols].rename(columns=rank_label)

@@ -5,23 +5,18 @@ A block whose economy is empty, or a figure the economy module marks as not comp
 """
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..economy import waterfall_table
 from ..fmt import nb_int, nb_mill
-from .common import NOT_COMPUTED, join_nb
+from .common import join_nb
+from .labels import MERGER_COMPONENT, NEED_SERVICE_SHORT, NET_PRESENT_VALUE, NOT_COMPUTED
+from .notices import notice_text
 
 if TYPE_CHECKING:
     from ..evaluate.result import ScenarioResult
-
-SERVICE_NB = {"barnehage": "Barnehage", "grunnskole": "Grunnskole", "pleie_omsorg": "Pleie og omsorg",
-              "other": "Andre tjenester", "total": "Sum"}
-
-
-#: old name, still imported by callers; the one copy is :func:`reformkit.fmt.nb_mill`
-mill = nb_mill
 
 
 def has_economy(res: ScenarioResult, block: str) -> bool:
@@ -29,17 +24,15 @@ def has_economy(res: ScenarioResult, block: str) -> bool:
     return bool(res.economy.get(block))
 
 
-def waterfall(res: ScenarioResult, block: str) -> pd.DataFrame | None:
-    """Present-value waterfall table (step, amount, kind) of a block's merger, or None when not available."""
+def waterfall(res: ScenarioResult, block: str, year: int | None = None) -> pd.DataFrame | None:
+    """Waterfall table (step, amount, kind) of a block's merger with Norwegian step labels: present values
+    ("Netto nåverdi"), or the amounts of ``year`` ("Netto <year>"); None when the block has no merger."""
     econ = res.economy.get(block) or {}
     if not econ.get("merger"):
         return None
-    try:
-        from ..economy import waterfall_table
-    except ImportError:
-        return None
-    t = waterfall_table(econ)
-    return t if len(t) else None
+    t = waterfall_table(econ, year)
+    net = NET_PRESENT_VALUE if year is None else f"Netto {year}"
+    return t.assign(step=[MERGER_COMPONENT.get(s, net) for s in t["step"]]) if len(t) else None
 
 
 def economy_overview(res: ScenarioResult) -> tuple[str, pd.DataFrame | None]:
@@ -88,15 +81,15 @@ def block_economy_md(res: ScenarioResult, block: str) -> str:
     need = e.get("expenditure_need") or {}
     if str(base) in need and str(last) in need:
         a, b = need[str(base)], need[str(last)]
-        changes = [(SERVICE_NB.get(k, k), b[k] - a[k]) for k in ("barnehage", "grunnskole", "pleie_omsorg", "other")
+        changes = [(NEED_SERVICE_SHORT.get(k, k), b[k] - a[k]) for k in ("barnehage", "grunnskole", "pleie_omsorg", "other")
                    if k in a and k in b]
         txt = ", ".join(f"{label.lower()} {'+' if d > 0 else ''}{nb_mill(d)}" for label, d in changes)
         parts.append(f"Demografisk kostnadspress {base}–{last} (utgiftsbehov etter alderskriteriene, hele blokken): "
                      f"{'+' if b['total'] - a['total'] > 0 else ''}{nb_mill(b['total'] - a['total'])} ({txt}).")
-    for item in e.get("not_computed", []):
+    for item in map(notice_text, e.get("not_computed", [])):
         parts.append(f"- {item}" if NOT_COMPUTED in item.lower() else f"- Ikke beregnet: {item}")
     for note in e.get("notes", []):
-        parts.append(f"- {note}")
+        parts.append(f"- {notice_text(note)}")
     return "\n\n".join(p for p in parts if not p.startswith("- ")) + (
         "\n\n" + "\n".join(p for p in parts if p.startswith("- ")) if any(p.startswith("- ") for p in parts) else "")
 
@@ -112,8 +105,9 @@ def cooperation_md(res: ScenarioResult, block: str) -> str:
     if not e:
         status = f"Økonomien i samarbeidet er {NOT_COMPUTED}."
     else:
-        reason = e.get("reason")
-        status = f"Økonomi i samarbeidet: {e.get('status', NOT_COMPUTED)}" + (f". {reason}" if reason else ".")
+        reason = notice_text(e["reason"]) if e.get("reason") else None
+        state = notice_text(e["status"]) if e.get("status") else NOT_COMPUTED
+        status = f"Økonomi i samarbeidet: {state}" + (f". {reason}" if reason else ".")
         savings = [v for v in (e.get("savings") or {}).values() if v is not None]
         if savings:
             # the savings build up over the phase-in years; the largest year is the fully phased-in level
@@ -125,21 +119,15 @@ def cooperation_md(res: ScenarioResult, block: str) -> str:
 
 
 def cooperation_forms() -> pd.DataFrame | None:
-    """The legal forms of inter-municipal cooperation (reformkit.cooperation), or None when unavailable."""
-    try:
-        from ..cooperation import FORMS
-    except ImportError:
-        return None
+    """The legal forms of inter-municipal cooperation (reformkit.cooperation)."""
+    from ..cooperation import FORMS
     return pd.DataFrame([{"Samarbeidsform": f.name, "Hjemmel": f.legal_basis, "Bindingsgrad": f.binding,
                           "Styring": f.steering} for f in FORMS if f.in_force])
 
 
 def legitimacy_md() -> str:
-    """The legitimacy checklist as Markdown questions for the councils ("" when unavailable)."""
-    try:
-        from ..cooperation import LEGITIMACY_CHECKLIST, PITFALLS
-    except ImportError:
-        return ""
+    """The legitimacy checklist as Markdown questions for the councils."""
+    from ..cooperation import LEGITIMACY_CHECKLIST, PITFALLS
     heads = {"input": "Forankring (input)", "throughput": "Åpenhet og ansvar (throughput)",
              "output": "Resultater (output)"}
     lines = ["Sjekkliste for et legitimt forpliktende samarbeid (KS FoU, styring av interkommunale nettverk):"]
@@ -149,8 +137,3 @@ def legitimacy_md() -> str:
     lines.append("\n*Fallgruver*\n")
     lines += [f"- {name}: {q}" for name, q in PITFALLS.values()]
     return "\n".join(lines)
-
-
-def has_amount(values: Iterable[float | None]) -> bool:
-    """True when a sequence of amounts holds at least one number."""
-    return any(v is not None and not (isinstance(v, float) and math.isnan(v)) for v in values)

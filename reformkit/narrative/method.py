@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from ..fmt import nb_float, nb_pct
-from ..params import load_params
-from .common import NOT_COMPUTED
+from ..params import load_parameters
+from .labels import NOT_COMPUTED
 
 
 def projection_md(res) -> str:
@@ -13,41 +13,34 @@ def projection_md(res) -> str:
     lines = [f"**Befolkning.** Registrert folkemengde 1. januar (SSB, tabell 07459) for {obs[0]}–{obs[-1]}"
              + ("." if not proj else f"; {proj[0]}–{proj[-1]} er framskrevet (alternativ «{sc.projection}»).")]
     if proj and not sc.projection.startswith("ssb-"):
-        try:
-            p = load_params("projection")
-            years, fert = p["base_period"]["years"], p["base_period"]["fertility_years"]
-            lines.append(
+        p = (res.parameters or load_parameters()).projection
+        years, fert = p.get("base_period.years"), p.get("base_period.fertility_years")
+        lines.append(
                 "Framskrivingen er reformkits egen kohortmodell (Hamilton–Perry): hver kommunes kohortendringsrater "
                 f"per ettårig alder og kjønn fra de siste {years} årene, fødsler fra barn-per-kvinne-forholdet de siste "
                 f"{fert} årene, små kommuner støttet av fylkets rater, og nettoflyttingen dempet over tid. "
                 "Nye kommuner er summen av medlemmenes framskrivinger. Begrensninger: flyttemønsteret i basisperioden "
                 "videreføres, dødeligheten er en nasjonal tilnærming, og usikkerheten er langt større for små "
                 "kommuner og smale aldersgrupper enn for totaler. Dette er ikke SSBs offisielle framskriving.")
-        except Exception:  # parameters unreadable: say so rather than describe a model we cannot name
-            lines.append(f"Detaljer om framskrivingsmetoden er {NOT_COMPUTED}.")
     elif proj:
         lines.append("Framskrivingen er SSBs offisielle befolkningsframskriving for kommunene.")
     return "\n\n".join(lines)
 
 
-def travel_md(res) -> str:
-    """How travel times were computed, with the calibration error when it is cheap to get (2024 borders)."""
+def travel_md(res, calibration: dict | None = None) -> str:
+    """How travel times were computed, with the calibration error when given
+    (:func:`reformkit.geodata.travel_calibration`, 2024 borders)."""
     if res.blocks["max_travel_minutes_to_centre"].isna().all():
         return f"**Reisetid.** {NOT_COMPUTED.capitalize()}: reisetidsmodellen er ikke tilgjengelig."
     text = ("**Reisetid.** Reisetid med bil mellom kommunesentre er beregnet som korteste vei i nabografen "
             "(land- og sjønaboer): rett avstand mellom naboenes sentre ganget med en omvegs- og fartsfaktor, "
             "et tillegg per sjøkryssing (ferje, bru eller tunnel) og et fast tillegg for reisen til og fra "
             "sentrum. Faktorene er kalibrert mot reisetidene i SSBs BA-regioner.")
-    if res.scenario.borders == 2024:
-        try:
-            from ..geo import calibration_report
-            from ..data import load_atlas
-            cal = calibration_report(load_atlas(2024))
-            text += (f" Mot BA-regionenes reisetider til regionsenteret ({cal['n']} kommuner) er gjennomsnittlig "
-                     f"avvik {nb_float(cal['mae_minutes'], 1)} minutter, og {nb_pct(cal['share_within_15_min'], 0)} "
-                     "ligger innenfor ±15 minutter.")
-        except Exception:  # calibration data missing: the note stays without the error figures
-            pass
+    if calibration:
+        cal = calibration
+        text += (f" Mot BA-regionenes reisetider til regionsenteret ({cal['n']} kommuner) er gjennomsnittlig "
+                 f"avvik {nb_float(cal['mae_minutes'], 1)} minutter, og {nb_pct(cal['share_within_15_min'], 0)} "
+                 "ligger innenfor ±15 minutter.")
     return text
 
 

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..fmt import nb_float, nb_int, nb_minutes, nb_pct, nb_signed_pct
-from .common import NOT_COMPUTED, join_nb
+from .common import join_nb
+from .labels import NOT_COMPUTED, TRACK, UNIT_KIND
+from .notices import notice_text
 
 if TYPE_CHECKING:
     from ..evaluate.result import ScenarioResult
-
-TRACK_NB = {"merge": "sammenslåing", "cooperate": "samarbeid"}
 
 
 def short(res: ScenarioResult, code: str) -> str:
@@ -53,7 +53,7 @@ def summary(res: ScenarioResult) -> str:
     after = u[u["kind"] != "outside"].sort_values("population_horizon")
     if len(after):
         small = after.iloc[0]
-        parts.append(f"Minste kommune i blokkene etter reformen er {small['name']} ({small['kind_label']}) med "
+        parts.append(f"Minste kommune i blokkene etter reformen er {small['name']} ({UNIT_KIND[small['kind']]}) med "
                      f"{nb_int(small.population_horizon)} innbyggere i {last}.")
     parts.append(criteria_sentence(res))
     if b["max_travel_minutes_to_centre"].notna().any():
@@ -86,7 +86,7 @@ def criteria_sentence(res: ScenarioResult) -> str:
 
 def warnings_md(res: ScenarioResult) -> str:
     """The result's warnings as a Markdown list ("" when none)."""
-    return "\n".join(f"- {w}" for w in res.warnings)
+    return "\n".join(f"- {notice_text(w)}" for w in res.warnings)
 
 
 # ---- tables ------------------------------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def unit_table(res: ScenarioResult, include_outside: bool = True) -> pd.DataFram
     u = res.units if include_outside else res.units[res.units["kind"] != "outside"]
     u = u.sort_values("population_horizon", ascending=False)
     return pd.DataFrame({
-        "Kommune etter reform": u["name"], "Type": u["kind_label"], "Blokk": u["block"].fillna("–"),
+        "Kommune etter reform": u["name"], "Type": u["kind"].map(UNIT_KIND), "Blokk": u["block"].fillna("–"),
         "Antall": u["n_kommuner"], f"Innbyggere {base}": u["population_base"].map(nb_int),
         f"Innbyggere {last}": u["population_horizon"].map(nb_int), "Endring": u["change_pct"].map(nb_signed_pct),
         f"Bæreevne {last}": u["old_age_support_ratio_horizon"].map(lambda v: nb_float(v, 2)),
@@ -188,7 +188,7 @@ def travel_long(res: ScenarioResult) -> pd.DataFrame:
     k = res.kommuner[res.kommuner["block"].notna()]
     return pd.DataFrame({"kommune": k["kommunenavn_kort"].astype(str).to_numpy(), "block": k["block"].to_numpy(),
                          "minutes": k["travel_minutes_to_centre"].astype(float).to_numpy(),
-                         "track": k["track"].map(TRACK_NB).to_numpy()})
+                         "track": k["track"].map(TRACK).to_numpy()})
 
 
 def travel_text(res: ScenarioResult) -> str:

@@ -3,9 +3,8 @@
 See :mod:`reformkit.population.projection` for the projection method and its limits.
 """
 from .groups import AGE_GROUPS, age_group_table, old_age_support_ratio, sum_age_groups
-from .notes import ALTERNATIVE_LABELS_NB, method_note
-from .projection import ENGINE_ALTERNATIVES, SSB_ALTERNATIVES, ProjectionParams, population_cube
-from .backtest import backtest, backtest_errors, format_backtest
+from .projection import CUBE, ENGINE_ALTERNATIVES, SSB_ALTERNATIVES, Cube, ProjectionParams, population_cube
+from .backtest import BACKTEST_GROUPS, METHODS, backtest, backtest_errors
 from .series import population_series, project, project_cube, project_units, read_ssb_projection, series_cube
 
 ALTERNATIVES = ENGINE_ALTERNATIVES + SSB_ALTERNATIVES
@@ -13,4 +12,4 @@ ALTERNATIVES = ENGINE_ALTERNATIVES + SSB_ALTERNATIVES
 __all__ = ["AGE_GROUPS", "age_group_table", "old_age_support_ratio", "sum_age_groups", "ALTERNATIVES",
            "ENGINE_ALTERNATIVES", "SSB_ALTERNATIVES", "ProjectionParams", "population_cube", "population_series",
            "series_cube", "project", "project_cube", "project_units", "read_ssb_projection", "backtest",
-           "backtest_errors", "format_backtest", "method_note", "ALTERNATIVE_LABELS_NB"]
+           "backtest_errors", "BACKTEST_GROUPS", "METHODS", "Cube", "CUBE"]

@@ -20,9 +20,10 @@ from ..errors import ParameterError
 from .projection import ProjectionParams, population_cube
 from .series import project_cube
 
-#: Groups compared in the back-test: id -> (lowest age, Norwegian label).
-BACKTEST_GROUPS = {"total": (0, "Folkemengde i alt"), "67+": (67, "67 år og over"), "80+": (80, "80 år og over")}
-METHOD_LABELS = {"projection": "Kohortframskriving", "constant": "Naiv: uendret", "linear": "Naiv: lineær trend"}
+#: Groups compared in the back-test: id -> lowest age.
+BACKTEST_GROUPS = {"total": 0, "67+": 67, "80+": 80}
+#: Methods compared: the projection and the two naive baselines.
+METHODS = ("projection", "constant", "linear")
 
 
 def _group_sizes(arr: np.ndarray, lowest_age: int) -> np.ndarray:
@@ -31,25 +32,26 @@ def _group_sizes(arr: np.ndarray, lowest_age: int) -> np.ndarray:
 
 
 def backtest_errors(atlas, launch_year: int = 2014, target_year: int = 2024, alternative: str = "main",
-                    **params) -> pd.DataFrame:
+                    params=None, **overrides) -> pd.DataFrame:
     """Per-kommune absolute percentage errors of the projection and the naive baselines.
 
     Returns a DataFrame indexed by kommunenummer with columns ``(group, method)`` (groups of
-    :data:`BACKTEST_GROUPS`, methods of :data:`METHOD_LABELS`) in percent, plus ``(group, "observed")``.
+    :data:`BACKTEST_GROUPS`, methods of :data:`METHODS`) in percent, plus ``(group, "observed")``.
     """
     cube = population_cube(atlas)
     if target_year not in cube.years:
         raise ParameterError(f"target_year {target_year}: not observed on {atlas.borders} borders "
                              f"(observed {cube.years[0]}–{cube.years[-1]})")
-    arr, years = project_cube(atlas, target_year, alternative, launch_year=launch_year, **params)
+    arr, years = project_cube(atlas, target_year, alternative, launch_year=launch_year, params=params,
+                              **overrides)
     projected = arr[..., -1]
     observed = cube.data[..., int(np.searchsorted(cube.years, target_year))]
     p = ProjectionParams.for_alternative(alternative if alternative in ("main", "low", "high",
-                                                                        "zero-migration") else "main")
+                                                                        "zero-migration") else "main", params)
     history = cube.upto(launch_year)[..., -(p.base_years + 1):]
     hist_years = cube.years[: int(np.searchsorted(cube.years, launch_year, side="right"))][-history.shape[-1]:]
     columns = {}
-    for group, (lowest, _label) in BACKTEST_GROUPS.items():
+    for group, lowest in BACKTEST_GROUPS.items():
         obs = _group_sizes(observed, lowest)
         hist = _group_sizes(history, lowest)                        # (K, T)
         slope, intercept = np.polyfit(hist_years - launch_year, hist.T, 1) if hist.shape[1] > 1 else \
@@ -72,37 +74,23 @@ def backtest_errors(atlas, launch_year: int = 2014, target_year: int = 2024, alt
 
 
 def backtest(atlas, launch_year: int = 2014, target_year: int = 2024, alternative: str = "main",
-             **params) -> pd.DataFrame:
+             params=None, **overrides) -> pd.DataFrame:
     """Back-test summary: mean and median absolute percentage error per group and method.
 
-    Returns one row per (group, method) with columns group, method, gruppe and metode (Norwegian labels for
-    reports), mean_ape and median_ape (percent) and kommuner (how many were compared).
+    Returns one row per (group, method) with columns group, method, mean_ape and median_ape (percent) and
+    kommuner (how many were compared); :func:`reformkit.narrative.population.format_backtest` words it.
 
     >>> from reformkit.population import backtest
     >>> backtest(atlas, launch_year=2014, target_year=2024)        # doctest: +SKIP
     """
-    errors = backtest_errors(atlas, launch_year, target_year, alternative, **params)
+    errors = backtest_errors(atlas, launch_year, target_year, alternative, params, **overrides)
     rows = []
-    for group, (_lowest, label) in BACKTEST_GROUPS.items():
-        for method, mlabel in METHOD_LABELS.items():
+    for group in BACKTEST_GROUPS:
+        for method in METHODS:
             col = errors[(group, method)].dropna()
-            rows.append({"group": group, "method": method, "gruppe": label,
-                         "metode": mlabel + (f" ({alternative})" if method == "projection" else ""),
-                         "mean_ape": float(col.mean()), "median_ape": float(col.median()),
-                         "kommuner": int(col.size)})
+            rows.append({"group": group, "method": method, "mean_ape": float(col.mean()),
+                         "median_ape": float(col.median()), "kommuner": int(col.size)})
     table = pd.DataFrame(rows)
     table.attrs.update(launch_year=int(launch_year), target_year=int(target_year), alternative=alternative,
                        borders=int(atlas.borders))
     return table
-
-
-def format_backtest(table: pd.DataFrame) -> str:
-    """The back-test table as Norwegian plain text (for the benchmark, CLI and reports)."""
-    from ..fmt import nb_float
-    head = (f"Tilbaketest: framskrevet fra {table.attrs.get('launch_year')} til {table.attrs.get('target_year')}"
-            f", sammenlignet med observert folkemengde ({table.attrs.get('borders')}-grenser)")
-    lines = [head, f"{'Gruppe':<20}{'Metode':<34}{'Gj.snitt abs. feil':>20}{'Median abs. feil':>18}"]
-    for r in table.itertuples():
-        lines.append(f"{r.gruppe:<20}{r.metode:<34}{nb_float(r.mean_ape, 1) + ' %':>20}"
-                     f"{nb_float(r.median_ape, 1) + ' %':>18}")
-    return "\n".join(lines)

@@ -65,13 +65,13 @@ Limits (quote these with the results)
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..data.store import Dataset
 from ..errors import DataError, ParameterError
-from ..params import load_params
+from ..params import ParamTree, load_parameters
 from .groups import MAX_AGE
 
 N_AGES = MAX_AGE + 1
@@ -113,13 +113,15 @@ class ProjectionParams:
     fertility_scale: float
 
     @classmethod
-    def for_alternative(cls, alternative: str = "main", **overrides) -> "ProjectionParams":
-        """Parameters of an engine alternative, with user overrides (same names as the fields).
+    def for_alternative(cls, alternative: str = "main", params: ParamTree | None = None,
+                        **overrides) -> "ProjectionParams":
+        """Parameters of an engine alternative from the ``projection`` parameter group (the shipped one when
+        ``params`` is None), with user overrides (same names as the fields).
 
         >>> ProjectionParams.for_alternative("low", fertility_scale=0.8).fertility_scale
         0.8
         """
-        raw = load_params("projection")
+        raw = (params or load_parameters().projection).values
         alts = raw["alternatives"]
         if alternative not in alts:
             raise ParameterError(f"projection alternative {alternative!r}: unknown; choose one of "
@@ -225,43 +227,59 @@ def apportioned_breaks(atlas, codes: pd.Index, years: np.ndarray) -> np.ndarray:
     return real
 
 
+#: The population cube of an Atlas (a derived dataset, persisted in the cache).
+CUBE = Dataset("population_cube", version=1, format="arrays")
+
+
+def build_cube(atlas) -> Cube:
+    """The Atlas's population table as a dense :class:`Cube` (factorize + bincount on flat cell numbers:
+    much faster than np.add.at / get_indexer on 1.6 million strings)."""
+    pop = atlas.population
+    codes = pd.Index(atlas.kommuner.index)
+    years = np.array(sorted(int(y) for y in pop["year"].unique()))
+    sex = pop["sex"]
+    sexes = [str(s) for s in (sex.cat.categories if hasattr(sex, "cat") else sorted(sex.unique()))]
+    kcodes, kvals = pd.factorize(pop["kommunenummer"])
+    k = codes.get_indexer(kvals)[kcodes]
+    if (k < 0).any():
+        raise DataError(f"population table: kommune(r) not among the {atlas.borders} kommuner",
+                        sorted(set(kvals[codes.get_indexer(kvals) < 0]))[:10])
+    s = sex.cat.codes.to_numpy().astype(np.int64) if hasattr(sex, "cat") else pd.Index(sexes).get_indexer(sex.astype(str))
+    a = np.minimum(pop["age"].to_numpy().astype(np.int64), MAX_AGE)
+    t = np.searchsorted(years, pop["year"].to_numpy())
+    shape = (len(codes), len(sexes), N_AGES, len(years))
+    flat = np.ravel_multi_index((k, s, a, t), shape)
+    data = np.bincount(flat, weights=pop["population"].to_numpy().astype(np.float64),
+                       minlength=int(np.prod(shape))).reshape(shape)
+    present = np.zeros((len(codes), len(years)), dtype=bool)
+    present[k, t] = True
+    fylke = pd.factorize(atlas.kommuner["fylkesnummer"].to_numpy(), sort=True)[0]
+    return Cube(codes=codes, sexes=sexes, years=years, data=data, fylke=fylke,
+                real=apportioned_breaks(atlas, codes, years), present=present)
+
+
+def _cube_arrays(cube: Cube) -> dict[str, np.ndarray]:
+    return {"codes": np.asarray(cube.codes, dtype="U4"), "sexes": np.asarray(cube.sexes, dtype="U8"),
+            "years": cube.years, "data": cube.data, "fylke": cube.fylke, "real": cube.real, "present": cube.present}
+
+
+def _arrays_cube(arrays: dict[str, np.ndarray]) -> Cube:
+    for name in ("data", "present"):
+        arrays[name].flags.writeable = False
+    return Cube(codes=pd.Index(arrays["codes"].astype(object)), sexes=[str(s) for s in arrays["sexes"]],
+                years=arrays["years"], data=arrays["data"], fylke=arrays["fylke"], real=arrays["real"],
+                present=arrays["present"])
+
+
 def population_cube(atlas) -> Cube:
-    """The Atlas's population as a :class:`Cube`, memoised on the Atlas.
+    """The Atlas's population as a :class:`Cube`: a derived dataset, built once per cache generation.
 
     >>> cube = population_cube(atlas)                   # doctest: +SKIP
     >>> cube.data.shape                                 # doctest: +SKIP
     (357, 2, 106, 22)
     """
-    def build() -> Cube:
-        pop = atlas.population
-        codes = pd.Index(atlas.kommuner.index)
-        years = np.array(sorted(int(y) for y in pop["year"].unique()))
-        sex = pop["sex"]
-        sexes = [str(s) for s in (sex.cat.categories if hasattr(sex, "cat") else sorted(sex.unique()))]
-        # factorize + bincount on flat cell numbers: much faster than np.add.at / get_indexer on 1.6M strings
-        kcodes, kvals = pd.factorize(pop["kommunenummer"])
-        k = codes.get_indexer(kvals)[kcodes]
-        if (k < 0).any():
-            raise DataError(f"population table: kommune(r) not among the {atlas.borders} kommuner",
-                            sorted(set(kvals[codes.get_indexer(kvals) < 0]))[:10])
-        if hasattr(sex, "cat"):
-            s = sex.cat.codes.to_numpy().astype(np.int64)
-        else:
-            s = pd.Index(sexes).get_indexer(sex.astype(str))
-        a = np.minimum(pop["age"].to_numpy().astype(np.int64), MAX_AGE)
-        t = np.searchsorted(years, pop["year"].to_numpy())
-        shape = (len(codes), len(sexes), N_AGES, len(years))
-        flat = np.ravel_multi_index((k, s, a, t), shape)
-        data = np.bincount(flat, weights=pop["population"].to_numpy().astype(np.float64),
-                           minlength=int(np.prod(shape))).reshape(shape)
-        data.flags.writeable = False
-        present = np.zeros((len(codes), len(years)), dtype=bool)
-        present[k, t] = True
-        present.flags.writeable = False
-        fylke = pd.factorize(atlas.kommuner["fylkesnummer"].to_numpy(), sort=True)[0]
-        return Cube(codes=codes, sexes=sexes, years=years, data=data, fylke=fylke,
-                    real=apportioned_breaks(atlas, codes, years), present=present)
-    return atlas.cached("population.cube", build, persist=True, depends=(Path(__file__),))
+    key = {"generation": atlas.generation, "borders": atlas.borders}
+    return _arrays_cube(dict(atlas.store.get(CUBE, key, lambda: _cube_arrays(build_cube(atlas)))))
 
 
 # ---- rates --------------------------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..data.store import Dataset
 from ..errors import CacheMissingError, DataError, ParameterError
-from ..params import load_params
+from ..params import ParamTree, load_parameters
 from .groups import MAX_AGE
 from .projection import (ENGINE_ALTERNATIVES, MAX_HORIZON_YEARS, SSB_ALTERNATIVES, N_AGES, ProjectionParams,
                          estimate_rates, population_cube, project_array)
@@ -53,33 +54,43 @@ def _check_years(atlas, horizon: int, launch_year: int | None) -> tuple[int, int
     return launch, int(horizon)
 
 
+#: A projection of every kommune (in memory only: a fraction of a second to compute).
+PROJECTION = Dataset("projection", version=1, format="arrays", persist=False)
+#: Observed-then-projected population as a long table (in memory only).
+SERIES = Dataset("population_series", version=1, format="table", persist=False)
+
+
 def project_cube(atlas: Atlas, horizon: int, alternative: str = "main", *, launch_year: int | None = None,
-                 **params: Any) -> tuple[np.ndarray, np.ndarray]:
+                 params: ParamTree | None = None, **overrides: Any) -> tuple[np.ndarray, np.ndarray]:
     """The projection as an array ``[kommune, sex, age, year]`` and its years (launch+1..horizon), memoised.
 
-    Kommune and sex axes follow :func:`~reformkit.population.projection.population_cube`. Use
-    :func:`project` for a DataFrame.
+    Kommune and sex axes follow :func:`~reformkit.population.projection.population_cube`. ``params`` is the
+    ``projection`` parameter group (the shipped one when None); ``overrides`` replace single engine
+    parameters. Use :func:`project` for a DataFrame.
     """
     launch, horizon = _check_years(atlas, horizon, launch_year)
+    tree = params or load_parameters().projection
     if alternative in SSB_ALTERNATIVES:
-        if params:
+        if overrides:
             raise ParameterError(f"projection alternative {alternative!r}: takes no parameters "
-                                 f"(got {', '.join(params)})")
-        return _ssb_cube(atlas, horizon, alternative, launch)
-    p = ProjectionParams.for_alternative(alternative, **params)
+                                 f"(got {', '.join(overrides)})")
+        return _ssb_cube(atlas, horizon, alternative, launch, tree)
+    p = ProjectionParams.for_alternative(alternative, tree, **overrides)
 
-    def compute() -> tuple[np.ndarray, np.ndarray]:
+    def compute() -> dict[str, np.ndarray]:
         cube = population_cube(atlas)
         stock = cube.upto(launch)
         rates = estimate_rates(stock, cube.sexes, cube.fylke, p, cube.real_upto(launch))
         arr = project_array(stock[..., -1], rates, p, horizon - launch, cube.sexes)
         arr.flags.writeable = False
-        return arr, np.arange(launch + 1, horizon + 1)
-    return atlas.cached(("population.project", p.key(), launch, horizon), compute)
+        return {"data": arr, "years": np.arange(launch + 1, horizon + 1)}
+    key = {"generation": atlas.generation, "params": list(p.key()), "launch": launch, "horizon": horizon}
+    out = atlas.store.get(PROJECTION, key, compute)
+    return out["data"], out["years"]
 
 
 def project(atlas: Atlas, horizon: int, alternative: str = "main", *, launch_year: int | None = None,
-            **params: Any) -> pd.DataFrame:
+            params: ParamTree | None = None, **overrides: Any) -> pd.DataFrame:
     """Project the population of every kommune by single-year age and sex to ``horizon``.
 
     Returns a long DataFrame kommunenummer, year, age (0–105, 105 = 105+), sex, population (float) with ONLY
@@ -87,15 +98,16 @@ def project(atlas: Atlas, horizon: int, alternative: str = "main", *, launch_yea
     after it is not used. ``alternative``: "main", "low", "high", "zero-migration" (cohort engine, see
     :mod:`reformkit.population.projection` for the method and its limits) or "ssb-main", "ssb-low",
     "ssb-high" (SSB's official projection, if fetched; its figures for the years after ``launch_year``).
-    ``params`` override the engine's parameters, e.g.
-    ``migration_scale=0.5``, ``fertility_scale=1.1``, ``base_years=5``, ``cohort_weight=0``.
+    ``params`` is the ``projection`` parameter group (default: the shipped files); ``overrides`` replace
+    single engine parameters, e.g. ``migration_scale=0.5``, ``fertility_scale=1.1``, ``base_years=5``,
+    ``cohort_weight=0``.
 
     >>> import reformkit as rk
     >>> atlas = rk.load_atlas(2024)
     >>> proj = rk.project(atlas, horizon=2050, alternative="main")          # doctest: +SKIP
     >>> proj.groupby("year")["population"].sum().loc[2050]                    # doctest: +SKIP
     """
-    arr, years = project_cube(atlas, horizon, alternative, launch_year=launch_year, **params)
+    arr, years = project_cube(atlas, horizon, alternative, launch_year=launch_year, params=params, **overrides)
     cube = population_cube(atlas)
     return _long_frame(cube.codes, cube.sexes, years, arr)
 
@@ -116,7 +128,8 @@ def _unit_index(atlas, mapping: Mapping[str, str] | pd.Series) -> tuple[np.ndarr
 
 
 def project_units(atlas: Atlas, mapping: Mapping[str, str] | pd.Series, horizon: int, alternative: str = "main", *,
-                  base_year: int | None = None, launch_year: int | None = None, **params: Any) -> pd.DataFrame:
+                  base_year: int | None = None, launch_year: int | None = None, params: ParamTree | None = None,
+                  **overrides: Any) -> pd.DataFrame:
     """Projection of units (blocks, merged kommuner) as the SUM of their members' kommune projections.
 
     ``mapping``: kommunenummer -> unit label; kommuner not in it are left out. Returns a long DataFrame
@@ -129,16 +142,18 @@ def project_units(atlas: Atlas, mapping: Mapping[str, str] | pd.Series, horizon:
     """
     k_pos, units, u_of_k = _unit_index(atlas, mapping)
     if base_year is None:
-        arr, years = project_cube(atlas, horizon, alternative, launch_year=launch_year, **params)
+        arr, years = project_cube(atlas, horizon, alternative, launch_year=launch_year, params=params, **overrides)
     else:
-        arr, years = series_cube(atlas, base_year, horizon, alternative, launch_year=launch_year, **params)
+        arr, years = series_cube(atlas, base_year, horizon, alternative, launch_year=launch_year, params=params,
+                                 **overrides)
     out = np.zeros((len(units),) + arr.shape[1:])
     np.add.at(out, u_of_k, arr[k_pos])
     return _long_frame(units, population_cube(atlas).sexes, years, out, unit_col="unit")
 
 
 def series_cube(atlas: Atlas, base_year: int, horizon: int, alternative: str = "main", *,
-                launch_year: int | None = None, **params: Any) -> tuple[np.ndarray, np.ndarray]:
+                launch_year: int | None = None, params: ParamTree | None = None,
+                **overrides: Any) -> tuple[np.ndarray, np.ndarray]:
     """Observed then projected population as an array ``[kommune, sex, age, year]`` and its years.
 
     The array form of :func:`population_series` (axes as :func:`~reformkit.population.projection.population_cube`):
@@ -156,12 +171,13 @@ def series_cube(atlas: Atlas, base_year: int, horizon: int, alternative: str = "
     observed, obs_years = cube.data[..., lo:hi], cube.years[lo:hi]
     if int(horizon) <= launch:
         return observed, obs_years
-    arr, years = project_cube(atlas, horizon, alternative, launch_year=launch, **params)
+    arr, years = project_cube(atlas, horizon, alternative, launch_year=launch, params=params, **overrides)
     return np.concatenate([observed, arr], axis=-1), np.r_[obs_years, years]
 
 
 def population_series(atlas: Atlas, base_year: int, horizon: int, alternative: str = "main", *,
-                      launch_year: int | None = None, **params: Any) -> pd.DataFrame:
+                      launch_year: int | None = None, params: ParamTree | None = None,
+                      **overrides: Any) -> pd.DataFrame:
     """Population by kommune, year, age and sex for every year ``base_year .. horizon``.
 
     Observed where observed (up to the launch year, by default the last observed year), projected after.
@@ -171,21 +187,22 @@ def population_series(atlas: Atlas, base_year: int, horizon: int, alternative: s
     >>> s = population_series(atlas, 2024, 2040)                  # doctest: +SKIP
     >>> s.groupby("year")["population"].sum()                      # doctest: +SKIP
     """
-    key = ("population.series", alternative, int(base_year), int(horizon), launch_year,
-           tuple(sorted(params.items())))
+    tree = params or load_parameters().projection
+    key = {"generation": atlas.generation, "alternative": alternative, "base_year": int(base_year),
+           "horizon": int(horizon), "launch": launch_year, "params": tree.digest(), "overrides": overrides}
 
     def compute() -> pd.DataFrame:
-        arr, years = series_cube(atlas, base_year, horizon, alternative, launch_year=launch_year, **params)
+        arr, years = series_cube(atlas, base_year, horizon, alternative, launch_year=launch_year, params=tree,
+                                 **overrides)
         cube = population_cube(atlas)
         return _long_frame(cube.codes, cube.sexes, years, arr)
-    return atlas.cached(key, compute).copy(deep=False)
+    return atlas.store.get(SERIES, key, compute).copy(deep=False)
 
 
 # ---- SSB's official projection ------------------------------------------------------------------------------
-def read_ssb_projection() -> pd.DataFrame:
-    """The cached SSB projection (extra "ssb_projection"), or raise CacheMissingError naming the fetch."""
-    from ..data import cache
-    df = cache.read_extra("ssb_projection")
+def read_ssb_projection(atlas: Atlas) -> pd.DataFrame:
+    """The SSB projection of the Atlas's cache (extra "ssb_projection"), or CacheMissingError naming the fetch."""
+    df = atlas.extra("ssb_projection")
     if df is None:
         raise CacheMissingError(f"SSB's population projection is not in the data cache; {SSB_FETCH_HINT}")
     missing = [c for c in ("kommunenummer", "year", "age", "sex", "alternative", "population")
@@ -195,9 +212,9 @@ def read_ssb_projection() -> pd.DataFrame:
     return df
 
 
-def _ssb_cube(atlas, horizon: int, alternative: str, launch: int) -> tuple[np.ndarray, np.ndarray]:
-    code = load_params("projection")["ssb"][alternative]
-    df = read_ssb_projection()
+def _ssb_cube(atlas, horizon: int, alternative: str, launch: int, tree: ParamTree) -> tuple[np.ndarray, np.ndarray]:
+    code = tree.get(f"ssb.{alternative}")
+    df = read_ssb_projection(atlas)
     df = df[(df["alternative"].astype(str) == code) & (df["year"].astype(int) > launch)
             & (df["year"].astype(int) <= horizon)]
     years = np.arange(launch + 1, horizon + 1)

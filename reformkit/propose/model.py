@@ -25,18 +25,23 @@ crosses every i–j separator. They are added when a solution violates them, and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy.sparse import csr_matrix
 
 from ..errors import InfeasibleError
+from ..geo import component_labels, from_lists
+from ..geo import reachable as graph_reachable
+from ..params import SolverParams, load_parameters
 
 
 @dataclass
 class Problem:
     """One instance: kommuner 0..n-1 with population, travel minutes and neighbours (within the area).
 
-    ``fixed`` are positions of centres the user fixes; ``labels`` name kommuner in messages.
+    ``fixed`` are positions of centres the user fixes; ``labels`` name kommuner in messages; ``solver`` the
+    solver settings of ``params/propose.yaml`` (the shipped ones when None).
     """
 
     population: np.ndarray
@@ -47,8 +52,10 @@ class Problem:
     max_minutes: float | None = None
     fixed: tuple[int, ...] = ()
     labels: list[str] = field(default_factory=list)
+    solver: SolverParams | None = None
 
     def __post_init__(self) -> None:
+        self.solver = self.solver or load_parameters().propose.solver
         self.population = np.asarray(self.population, dtype=float)
         self.minutes = np.asarray(self.minutes, dtype=float)
         self.fixed = tuple(sorted(set(int(f) for f in self.fixed)))
@@ -68,66 +75,58 @@ class Problem:
         np.fill_diagonal(ok, True)
         return ok
 
+    @cached_property
+    def graph(self) -> csr_matrix:
+        """The area's neighbour graph as an adjacency matrix."""
+        return from_lists(self.neighbours)
+
     def components(self) -> np.ndarray:
         """Connected-component label of each kommune in the area's neighbour graph."""
-        labels = -np.ones(self.n, dtype=int)
-        comp = 0
-        for s in range(self.n):
-            if labels[s] >= 0:
-                continue
-            stack, labels[s] = [s], comp
-            while stack:
-                v = stack.pop()
-                for u in self.neighbours[v]:
-                    if labels[u] < 0:
-                        labels[u] = comp
-                        stack.append(u)
-            comp += 1
-        return labels
+        return component_labels(self.graph)
 
     def precheck(self) -> None:
         """Cheap feasibility checks; raise InfeasibleError saying which constraint to relax."""
         problems = []
         n, k = self.n, self.k
         if k < 1:
-            problems.append(f"--centres must be at least 1 (got {k})")
+            problems.append(f"k (centres) must be at least 1 (got {k})")
         if k > n:
-            problems.append(f"--centres {k} is more than the {n} kommuner in the area; use at most {n}")
+            problems.append(f"k (centres) {k} is more than the {n} kommuner in the area; use at most {n}")
         if len(self.fixed) > k:
-            problems.append(f"{len(self.fixed)} fixed centres but only {k} centres; raise --centres to "
+            problems.append(f"{len(self.fixed)} fixed centres but only {k} centres; raise k (centres) to "
                             f"{len(self.fixed)} or fix fewer")
         total = float(self.population.sum())
         if self.min_population is not None and k >= 1 and self.min_population * k > total:
-            problems.append(f"--min-population {self.min_population:.0f} × {k} blocks exceeds the area's "
+            problems.append(f"min_population {self.min_population:.0f} × {k} blocks exceeds the area's "
                             f"population {total:.0f}; lower it to at most {total // k:.0f} or use fewer centres")
         ncomp = int(self.components().max()) + 1 if n else 0
         if ncomp > k:
             problems.append(f"the area's neighbour graph has {ncomp} separate parts, each needs its own centre; "
-                            f"raise --centres to at least {ncomp}")
+                            f"raise k (centres) to at least {ncomp}")
         if self.max_minutes is not None:
             alone = [i for i in range(n) if self.allowed[i].sum() == 1 and self.allowed[:, i].sum() == 1]
             if len(alone) > k:
                 problems.append(f"{len(alone)} kommuner have no other kommune within {self.max_minutes:g} min "
                                 f"({', '.join(self.labels[i] for i in alone[:6])}), so each must be a centre; "
-                                f"raise --max-travel-minutes or --centres")
+                                f"raise max_travel_minutes or k (centres)")
             if self.min_population is not None:
                 for i in alone:
                     if self.population[i] < self.min_population:
                         problems.append(f"{self.labels[i]} has no other kommune within {self.max_minutes:g} min "
                                         f"and only {self.population[i]:.0f} inhabitants; raise "
-                                        f"--max-travel-minutes or lower --min-population")
+                                        f"max_travel_minutes or lower min_population")
         if problems:
             raise InfeasibleError("the proposal's constraints cannot all be met", problems)
 
     def active_constraints(self) -> list[str]:
         """The user constraints in force, for messages."""
-        out = [f"--centres {self.k}"]
+        out = [f"k (centres) {self.k}"]
         if self.min_population is not None:
-            out.append(f"--min-population {self.min_population:.0f}")
+            out.append(f"min_population {self.min_population:.0f}")
         if self.max_minutes is not None:
-            out.append(f"--max-travel-minutes {self.max_minutes:g}")
+            out.append(f"max_travel_minutes {self.max_minutes:g}")
         if self.fixed:
-            out.append("--fixed-centre " + " ".join(self.labels[i] for i in self.fixed))
+            out.append("fixed_centres " + " ".join(self.labels[i] for i in self.fixed))
         return out
 
     def objective(self, assignment: np.ndarray) -> float:
@@ -221,14 +220,7 @@ def formulate(problem: Problem, contiguity: bool = True) -> Formulation:
 
 def reachable(problem: Problem, start: int, members: set[int]) -> set[int]:
     """Kommuner of ``members`` reachable from ``start`` through neighbours inside ``members`` (incl. start)."""
-    seen, stack = {start}, [start]
-    while stack:
-        v = stack.pop()
-        for u in problem.neighbours[v]:
-            if u in members and u not in seen:
-                seen.add(u)
-                stack.append(u)
-    return seen
+    return graph_reachable(problem.graph, start, members)
 
 
 def block_pieces(problem: Problem, assignment: np.ndarray) -> list[tuple[int, list[int]]]:
@@ -247,20 +239,9 @@ def block_pieces(problem: Problem, assignment: np.ndarray) -> list[tuple[int, li
 
 def _components_without(problem: Problem, removed: set[int]) -> np.ndarray:
     """Component label of each kommune in the graph without ``removed`` (-1 for the removed ones)."""
-    labels = -np.ones(problem.n, dtype=int)
-    comp = 0
-    for s in range(problem.n):
-        if s in removed or labels[s] >= 0:
-            continue
-        stack, labels[s] = [s], comp
-        while stack:
-            v = stack.pop()
-            for u in problem.neighbours[v]:
-                if u not in removed and labels[u] < 0:
-                    labels[u] = comp
-                    stack.append(u)
-        comp += 1
-    return labels
+    keep = np.ones(problem.n, dtype=bool)
+    keep[list(removed)] = False
+    return component_labels(problem.graph, keep)
 
 
 def separator_rows(f: Formulation, assignment: np.ndarray) -> int:

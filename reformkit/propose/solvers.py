@@ -45,8 +45,8 @@ def _milp(f: Formulation, time_limit: float, mip_rel_gap: float):
 
 def _infeasible(problem: Problem) -> InfeasibleError:
     active = problem.active_constraints()
-    hint = ("relax " + " or ".join(a for a in active if not a.startswith("--centres")) + ", or change --centres"
-            if len(active) > 1 else "change --centres")
+    hint = ("relax " + " or ".join(a for a in active if not a.startswith("k (centres)")) + ", or change k (centres)"
+            if len(active) > 1 else "change k (centres)")
     return InfeasibleError("no division into contiguous blocks meets the constraints "
                            f"({', '.join(active)})", [f"the solver proved it infeasible: {hint}"])
 
@@ -78,14 +78,17 @@ def _exact(problem: Problem, time_limit: float, mip_rel_gap: float,
                         rounds, f.lazy_rows), bound
 
 
-def solve_exact(problem: Problem, time_limit: float = 30.0, mip_rel_gap: float = 1e-7,
+def solve_exact(problem: Problem, time_limit: float | None = None, mip_rel_gap: float | None = None,
                 contiguity: bool = True) -> Solution | None:
     """Solve to optimality with HiGHS, adding separator cuts until every block is connected.
 
     Returns None when the time limit is hit before a contiguous solution is found (the caller falls back
-    to :func:`solve_heuristic`). Raises InfeasibleError when the model is proven infeasible.
+    to :func:`solve_heuristic`). Raises InfeasibleError when the model is proven infeasible. Defaults come
+    from ``problem.solver``.
     """
-    return _exact(problem, time_limit, mip_rel_gap, contiguity)[0]
+    s = problem.solver
+    return _exact(problem, s.time_limit_seconds if time_limit is None else time_limit,
+                  s.mip_rel_gap if mip_rel_gap is None else mip_rel_gap, contiguity)[0]
 
 
 # ---- heuristic fallback --------------------------------------------------------------------------------------------
@@ -126,7 +129,7 @@ def _penalised(problem: Problem, assignment: np.ndarray) -> float:
     if problem.min_population is not None:
         pop = np.bincount(assignment, weights=problem.population, minlength=problem.n)
         short = np.clip(problem.min_population - pop[np.unique(assignment)], 0, None).sum()
-        cost += short * problem.minutes.max() * 10.0 * problem.n
+        cost += short * problem.minutes.max() * problem.solver.penalty_factor * problem.n
     return cost
 
 
@@ -177,7 +180,7 @@ def _local_search(problem: Problem, assignment: np.ndarray, deadline: float) -> 
 
 def _greedy_centres(problem: Problem) -> list[int]:
     """Fixed centres, then the centre that lowers the (uncapacitated) p-median cost most, one at a time."""
-    big = problem.minutes.max() * 10.0 + 1.0
+    big = problem.minutes.max() * problem.solver.penalty_factor + 1.0
     cost = np.where(problem.allowed, problem.minutes, big) * problem.population[:, None]
     centres = list(problem.fixed)
     best_each = cost[:, centres].min(axis=1) if centres else np.full(problem.n, np.inf)
@@ -196,12 +199,18 @@ def _feasible(problem: Problem, assignment: np.ndarray) -> bool:
     return bool((pop >= problem.min_population - 1e-9).all())
 
 
-def solve_heuristic(problem: Problem, time_limit: float = 10.0, starts: int = 40, seed: int = 0) -> Solution:
+def solve_heuristic(problem: Problem, time_limit: float | None = None, starts: int | None = None,
+                    seed: int = 0) -> Solution:
     """Greedy and random (seeded, so reproducible) centre sets, each grown into contiguous blocks and improved
     by local search (centre moves, boundary moves); the best is kept. Always contiguous; no optimality gap.
 
-    Raises InfeasibleError when no start meets the constraints.
+    Raises InfeasibleError when no start meets the constraints. Defaults come from ``problem.solver``: the
+    fallback share of its time limit (at least the fallback minimum) and its number of starts.
     """
+    s = problem.solver
+    if time_limit is None:
+        time_limit = max(s.fallback_min_seconds, s.time_limit_seconds * s.fallback_share)
+    starts = s.heuristic_starts if starts is None else starts
     start = perf_counter()
     deadline = start + time_limit
     rng = np.random.default_rng(seed)
@@ -225,25 +234,29 @@ def solve_heuristic(problem: Problem, time_limit: float = 10.0, starts: int = 40
             best, best_cost = assignment, cost
     if not grown:
         raise InfeasibleError("the heuristic found no contiguous division meeting the travel limit",
-                              ["raise --max-travel-minutes, change --centres, or raise --time-limit so the "
+                              ["raise max_travel_minutes, change k (centres), or raise time_limit so the "
                                "exact solver can finish"])
     if not _feasible(problem, best):
-        raise InfeasibleError("no solution meeting --min-population was found within the time limit",
-                              ["raise --time-limit, lower --min-population, or use fewer centres"])
+        raise InfeasibleError("no solution meeting min_population was found within the time limit",
+                              ["raise time_limit, lower min_population, or use fewer centres"])
     assert not block_pieces(problem, best)
     return Solution(best, problem.objective(best), None, "heuristic", "time limit", perf_counter() - start)
 
 
-def solve(problem: Problem, time_limit: float = 30.0, mip_rel_gap: float = 1e-7) -> Solution:
+def solve(problem: Problem, time_limit: float | None = None, mip_rel_gap: float | None = None) -> Solution:
     """Exact solve within ``time_limit`` seconds; if that ends without a proven optimum, the heuristic also
-    runs and the better solution is returned, its gap measured against the best lower bound proved."""
+    runs and the better solution is returned, its gap measured against the best lower bound proved.
+    Defaults come from ``problem.solver``."""
+    s = problem.solver
+    time_limit = s.time_limit_seconds if time_limit is None else time_limit
+    mip_rel_gap = s.mip_rel_gap if mip_rel_gap is None else mip_rel_gap
     problem.precheck()
     start = perf_counter()
     sol, bound = _exact(problem, time_limit, mip_rel_gap, True)
     if sol is not None and sol.status == "optimal":
         return sol
     try:
-        heur = solve_heuristic(problem, time_limit=max(5.0, time_limit / 3))
+        heur = solve_heuristic(problem, time_limit=max(s.fallback_min_seconds, time_limit * s.fallback_share))
     except InfeasibleError:
         if sol is None:
             raise

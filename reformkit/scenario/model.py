@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..errors import ScenarioError
+from ..params import load_parameters
 from .names import normalise
+from .reading import printable
 
 DEFAULT_BORDERS = 2024
 DEFAULT_HORIZON = 2040
@@ -28,11 +30,6 @@ class Track(str, Enum):
     def __str__(self) -> str:
         return self.value
 
-    @property
-    def label(self) -> str:
-        """Norwegian label for tables."""
-        return {"merge": "sammenslåing", "cooperate": "samarbeid"}[self.value]
-
     @classmethod
     def parse(cls, value: Any) -> "Track | None":
         """A Track from its English value or a Norwegian alias; None when the value is no track."""
@@ -41,6 +38,12 @@ class Track(str, Enum):
         if not isinstance(value, str):
             return None
         return TRACK_ALIASES.get(normalise(value))
+
+
+def projection_alternatives() -> tuple[str, ...]:
+    """The projection alternatives a scenario may name: the cohort engine's and SSB's (``params/projection.yaml``)."""
+    tree = load_parameters().projection
+    return tuple(tree.get("alternatives")) + tuple(tree.get("ssb"))
 
 
 TRACK_ALIASES: dict[str, Track] = {
@@ -101,6 +104,8 @@ class Scenario:
     resolved: bool = field(default=False, compare=False, repr=False)
 
     # ---- construction and output ------------------------------------------------------------------------------
+    # The parser (.parse) builds Scenarios, so it imports this module; the constructors below reach it lazily,
+    # which keeps the module graph one-way (model <- parse) at import time.
     @classmethod
     def from_dict(cls, data: Mapping, atlas=None, *, source: str | None = None) -> "Scenario":
         """Validate a dict shaped like the scenario YAML; with ``atlas``, resolve names to kommunenummer.
@@ -119,7 +124,13 @@ class Scenario:
         return parse_text(text, atlas=atlas, file=file)
 
     def resolve(self, atlas) -> "Scenario":
-        """This scenario with every reference checked against ``atlas`` and names replaced by kommunenummer."""
+        """This scenario with every reference checked against ``atlas`` and names replaced by kommunenummer.
+
+        A scenario already resolved on the same borders is returned as it is (the workbench evaluates after
+        every edit, and every edit keeps a resolved scenario resolved).
+        """
+        if self.resolved and atlas.borders == self.borders:
+            return self
         from .parse import build
         return build(self.to_dict(), atlas=atlas, file=self.source or f"scenario '{self.name}'", source=self.source)
 
@@ -146,6 +157,16 @@ class Scenario:
         return text
 
     # ---- queries ------------------------------------------------------------------------------------------------
+    @property
+    def area_fylker(self) -> list[str]:
+        """The fylkesnummer of ``area`` (two digits)."""
+        return [a for a in (self.area or []) if len(a) == 2]
+
+    @property
+    def area_kommuner(self) -> list[str]:
+        """The kommunenummer listed on their own in ``area`` (four digits)."""
+        return [a for a in (self.area or []) if len(a) == 4]
+
     @property
     def kommuner(self) -> list[str]:
         """Every kommune in a block, in block order."""
@@ -191,13 +212,11 @@ class Scenario:
         if bad:
             raise ScenarioError(f"cannot replace {', '.join(sorted(bad))}; allowed: {', '.join(sorted(allowed))}")
         new = dataclasses.replace(self, **changes)
-        from .parse import check_structure
         check_structure(new)
         return new
 
     def _with_blocks(self, blocks: Iterable[Block]) -> "Scenario":
         new = dataclasses.replace(self, blocks=list(blocks))
-        from .parse import check_structure
         check_structure(new)
         return new
 
@@ -276,3 +295,30 @@ class Scenario:
 
     def _label(self, code: str) -> str:
         return f"{code} {self.names[code]}" if code in self.names else code
+
+
+def check_structure(sc: Scenario) -> None:
+    """Invariants an edited Scenario must keep (no Atlas needed); raise ScenarioError listing violations."""
+    problems = []
+    seen: dict[str, str] = {}
+    names: set[str] = set()
+    for b in sc.blocks:
+        if normalise(b.name) in names:
+            problems.append(f"two blocks are called '{b.name}'")
+        names.add(normalise(b.name))
+        if not b.members:
+            problems.append(f"block '{b.name}' has no members")
+        if b.members.get(b.centre) is not Track.MERGE:
+            problems.append(f"block '{b.name}': the centre {b.centre} must be a member on track merge")
+        for k in b.members:
+            if k in seen:
+                problems.append(f"kommune {k} is in blocks '{seen[k]}' and '{b.name}'")
+            seen[k] = b.name
+    if not sc.blocks:
+        problems.append("a scenario needs at least one block")
+    if not isinstance(sc.base_year, int) or not isinstance(sc.horizon, int) or sc.horizon <= sc.base_year:
+        problems.append(f"horizon {sc.horizon} must be after base_year {sc.base_year}")
+    if sc.projection not in projection_alternatives():
+        problems.append(f"unknown projection alternative {sc.projection!r}")
+    if problems:
+        raise ScenarioError(printable(f"scenario '{sc.name}': invalid change"), [printable(p) for p in problems])

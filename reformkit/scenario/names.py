@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..data.store import Dataset
+
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"})
 _PARTS = re.compile(r"\s+-\s+")
 _QUALIFIED = re.compile(r"^(?P<name>.+?)\s*\((?P<fylke>[^()]+)\)\s*$")
@@ -138,6 +140,11 @@ class KommuneIndex:
         return Resolution(next(iter(found)))
 
 
+#: The name index of an Atlas (in memory only: built in ~25 ms from the kommune table).
+INDEX = Dataset("kommune_index", version=1, format="json", persist=False)
+
+
 def kommune_index(atlas) -> KommuneIndex:
-    """The :class:`KommuneIndex` of an Atlas, memoised on it."""
-    return atlas.cached("scenario.kommune_index", lambda: KommuneIndex(atlas.kommuner))
+    """The :class:`KommuneIndex` of an Atlas, kept by the Atlas's store."""
+    return atlas.store.get(INDEX, {"generation": atlas.generation, "borders": atlas.borders},
+                           lambda: KommuneIndex(atlas.kommuner))

@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import ScenarioError
-from .model import DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario, Track
+from ..errors import ParameterError, ScenarioError
+from ..params import GROUPS, load_parameters
+from .model import (DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario, Track,
+                    projection_alternatives)
 from .names import kommune_index, normalise
 from .reading import parse_yaml, printable, read_text
 
@@ -17,15 +19,8 @@ BORDER_YEARS = (2024, 2019)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
-#: Sections of a scenario's ``assumptions``: ``economy`` (reformkit.economy.params) and ``travel``
-#: (reformkit.geo travel-model parameters, or ``matrix_csv``).
-ASSUMPTION_SECTIONS = ("economy", "travel")
-
-
-def projection_alternatives() -> tuple[str, ...]:
-    """The projection alternatives a scenario may name (from the population module when present)."""
-    from ..population.projection import ENGINE_ALTERNATIVES, SSB_ALTERNATIVES
-    return tuple(ENGINE_ALTERNATIVES) + tuple(SSB_ALTERNATIVES)
+#: Sections of a scenario's ``assumptions``: any parameter group of :mod:`reformkit.params`.
+ASSUMPTION_SECTIONS = tuple(GROUPS)
 
 
 # ---- entry points ----------------------------------------------------------------------------------------------
@@ -97,6 +92,11 @@ def _year(data: Mapping, key: str, default: int, P: _Problems) -> int | None:
     return value
 
 
+def _fylker(area: list[str] | None) -> list[str] | None:
+    """The fylkesnummer of an area (names shared by two kommuner are narrowed to them)."""
+    return [a for a in area if len(a) == 2] if area else area
+
+
 def _kommune_key(raw: Any) -> str | None:
     if isinstance(raw, bool):
         return None
@@ -144,30 +144,8 @@ def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source
         P.add(("projection",), f"unknown projection alternative {projection!r}{_suggest(projection, alternatives)} "
                                f"(known: {', '.join(alternatives)})")
 
-    area = data.get("area")
-    if area is not None:
-        items = area if isinstance(area, list) else [area]
-        cleaned = []
-        for i, f in enumerate(items):
-            if isinstance(f, int) and not isinstance(f, bool) and 0 < f < 100:
-                cleaned.append(f"{f:02d}")
-            elif isinstance(f, str) and f.strip().isdigit() and len(f.strip()) <= 2:
-                cleaned.append(f.strip().zfill(2))
-            else:
-                P.add(("area", i) if isinstance(area, list) else ("area",),
-                      f"area lists fylkesnummer such as \"15\", got {_kind(f)} {f!r}")
-        area = list(dict.fromkeys(cleaned))
-    assumptions = data.get("assumptions") or {}
-    if not isinstance(assumptions, Mapping):
-        P.add(("assumptions",), f"assumptions must be a mapping of parameter overrides, got {_kind(assumptions)}")
-        assumptions = {}
-    for section, value in assumptions.items():
-        if section not in ASSUMPTION_SECTIONS:
-            P.add(("assumptions", section), f"assumptions.{section}: unknown section{_suggest(section, ASSUMPTION_SECTIONS)}"
-                  f" (known: {', '.join(ASSUMPTION_SECTIONS)})")
-        elif not isinstance(value, Mapping):
-            P.add(("assumptions", section), f"assumptions.{section} must be a mapping of parameter overrides, "
-                  f"got {_kind(value)}")
+    area = _area(data.get("area"), P)
+    assumptions = _assumptions(data.get("assumptions"), P)
 
     if atlas is None and load and borders is not None:
         from ..data import load_atlas
@@ -182,13 +160,15 @@ def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source
     if index is not None and area:
         known = set(index.fylke.values())
         for f in area:
-            if f not in known:
+            if len(f) == 2 and f not in known:
                 P.add(("area",), f"no fylke {f} on {atlas.borders} borders{_suggest(f, sorted(known))}")
+            elif len(f) == 4 and f not in index.codes:
+                P.add(("area",), f"no kommune {f} on {atlas.borders} borders")
 
     blocks = _blocks(data.get("blocks"), P, index, area)
     if index is not None and area and blocks is not None:
         placed = {k for b in blocks for k in b.members}
-        for code in sorted(c for c, f in index.fylke.items() if f in area):
+        for code in sorted(c for c, f in index.fylke.items() if f in area or c in area):
             if code not in placed:
                 P.add(("area",), f"kommune {code} {index.short[code]} of area {', '.join(area)} is in no block "
                                  f"(every kommune of the area belongs to exactly one block)")
@@ -197,6 +177,45 @@ def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source
     return Scenario(name=name.strip(), blocks=blocks, description=description, borders=borders,
                     base_year=base_year, horizon=horizon, projection=projection, area=area,
                     assumptions=dict(assumptions), names=names, source=source, resolved=index is not None)
+
+
+def _area(area: Any, P: _Problems) -> list[str] | None:
+    """``area`` as a list of fylkesnummer ("15") and kommunenummer ("1505") strings."""
+    if area is None:
+        return None
+    items = area if isinstance(area, list) else [area]
+    cleaned = []
+    for i, f in enumerate(items):
+        text = f"{f:02d}" if isinstance(f, int) and not isinstance(f, bool) and 0 < f < 100 else (
+            f"{f:04d}" if isinstance(f, int) and not isinstance(f, bool) and 100 <= f < 10000 else f)
+        if isinstance(text, str) and text.strip().isdigit() and len(text.strip()) in (1, 2, 4):
+            cleaned.append(text.strip().zfill(2) if len(text.strip()) <= 2 else text.strip())
+        else:
+            P.add(("area", i) if isinstance(area, list) else ("area",),
+                  f"area lists fylkesnummer such as \"15\" or kommunenummer such as \"1505\", got {_kind(f)} {f!r}")
+    return list(dict.fromkeys(cleaned))
+
+
+def _assumptions(raw: Any, P: _Problems) -> dict:
+    """``assumptions`` checked against the parameter groups now, so a bad value fails when the file loads."""
+    assumptions = raw or {}
+    if not isinstance(assumptions, Mapping):
+        P.add(("assumptions",), f"assumptions must be a mapping of parameter overrides, got {_kind(assumptions)}")
+        return {}
+    for section, value in assumptions.items():
+        if section not in ASSUMPTION_SECTIONS:
+            P.add(("assumptions", section), f"assumptions.{section}: unknown section{_suggest(section, ASSUMPTION_SECTIONS)}"
+                  f" (known: {', '.join(ASSUMPTION_SECTIONS)})")
+        elif not isinstance(value, Mapping):
+            P.add(("assumptions", section), f"assumptions.{section} must be a mapping of parameter overrides, "
+                  f"got {_kind(value)}")
+        else:
+            try:
+                load_parameters().with_assumptions({section: value}, origin=P.file)
+            except ParameterError as exc:
+                for problem in exc.problems:
+                    P.add(("assumptions", section), problem.removeprefix(f"{P.file}: "))
+    return dict(assumptions)
 
 
 def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
@@ -249,7 +268,7 @@ def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
                 continue
             code = key
             if index is not None:
-                res = index.resolve(key, area)
+                res = index.resolve(key, _fylker(area))
                 if res.code is None:
                     P.add(mat, res.problem, block=bname, kommune=raw_key)
                     continue
@@ -278,7 +297,7 @@ def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
         else:
             code = centre
             if index is not None:
-                res = index.resolve(centre, area)
+                res = index.resolve(centre, _fylker(area))
                 code = res.code
                 if code is None:
                     P.add(cat, f"centre: {res.problem}", block=bname, kommune=centre)
@@ -297,30 +316,3 @@ def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
                     centre = match
         blocks.append(Block(bname, centre if isinstance(centre, str) else "", members))
     return blocks
-
-
-def check_structure(sc: Scenario) -> None:
-    """Invariants an edited Scenario must keep (no Atlas needed); raise ScenarioError listing violations."""
-    problems = []
-    seen: dict[str, str] = {}
-    names: set[str] = set()
-    for b in sc.blocks:
-        if normalise(b.name) in names:
-            problems.append(f"two blocks are called '{b.name}'")
-        names.add(normalise(b.name))
-        if not b.members:
-            problems.append(f"block '{b.name}' has no members")
-        if b.members.get(b.centre) is not Track.MERGE:
-            problems.append(f"block '{b.name}': the centre {b.centre} must be a member on track merge")
-        for k in b.members:
-            if k in seen:
-                problems.append(f"kommune {k} is in blocks '{seen[k]}' and '{b.name}'")
-            seen[k] = b.name
-    if not sc.blocks:
-        problems.append("a scenario needs at least one block")
-    if not isinstance(sc.base_year, int) or not isinstance(sc.horizon, int) or sc.horizon <= sc.base_year:
-        problems.append(f"horizon {sc.horizon} must be after base_year {sc.base_year}")
-    if sc.projection not in projection_alternatives():
-        problems.append(f"unknown projection alternative {sc.projection!r}")
-    if problems:
-        raise ScenarioError(printable(f"scenario '{sc.name}': invalid change"), [printable(p) for p in problems])

@@ -1,7 +1,7 @@
-"""Model and policy parameters from ``data/params/*.yaml``.
+"""Reading one parameter file: a nested mapping whose leaves are ``{value: ..., source: "..."}``.
 
-A parameter file is a nested mapping whose leaves are ``{value: ..., source: "..."}``; every value names its
-source (and year, for policy figures). :func:`load_params` returns the same nesting with the bare values.
+Every value names its source (and year, for policy figures). :func:`read_param_file` returns the bare values
+(same nesting) and the raw mapping; the groups of :mod:`reformkit.params` are built from them.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from .errors import ParameterError
-from .paths import PARAMS_DIR
+from ..errors import ParameterError
+from ..paths import PARAMS_DIR
 
 
 def _is_leaf(node: Any) -> bool:
@@ -62,10 +62,15 @@ def _read_param_file(path: Path, mtime_ns: int) -> tuple[dict, dict]:
     return values, raw
 
 
+def param_path(name: str, params_dir: str | Path | None = None) -> Path:
+    """The file of parameter set ``name`` (``params/{name}.yaml``), in ``params_dir`` when given."""
+    return Path(params_dir or PARAMS_DIR) / f"{name}.yaml"
+
+
 def load_params(name: str, params_dir: str | Path | None = None) -> dict:
-    """Load ``data/params/{name}.yaml`` and return its values (sources stripped).
+    """The values of one parameter file (sources stripped), unvalidated; code uses :func:`load_parameters`.
 
     >>> load_params("geo")["neighbours"]["sea_link_km"]
     5
     """
-    return read_param_file(Path(params_dir or PARAMS_DIR) / f"{name}.yaml")[0]
+    return read_param_file(param_path(name, params_dir))[0]

@@ -1,9 +1,10 @@
 """A readable Norwegian summary of a ScenarioResult for the terminal (``reformkit evaluate``)."""
 from __future__ import annotations
 
+from ..evaluate.result import ScenarioResult
 from ..fmt import nb_float, nb_int, nb_minutes, nb_pct, nb_signed_pct
-from ..population.notes import ALTERNATIVE_LABELS_NB
-from .result import ScenarioResult
+from .labels import ALTERNATIVE, UNIT_KIND
+from .notices import notice_text
 
 
 def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
@@ -31,7 +32,7 @@ def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
     projected = res.projected_years
     lines = [sc.name,
              f"{sc.borders}-grenser · basisår {base} · horisont {last}"
-             + (f" · framskriving ({ALTERNATIVE_LABELS_NB.get(sc.projection, sc.projection)}) for "
+             + (f" · framskriving ({ALTERNATIVE.get(sc.projection, sc.projection)}) for "
                 f"{projected[0]}–{projected[-1]}" if projected else
                 " · bare observerte tall"),
              f"Kommuner før: {res.kommuner_before} · etter: {res.kommuner_after}", "", "Blokker"]
@@ -52,7 +53,7 @@ def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
     lines += ["", "Kommuner etter reformen (regionkommuner og samarbeidskommuner)"]
     header = ["Enhet", "Type", "Blokk", "Kommuner", f"Innb. {base}", f"Innb. {last}", "Endring",
               f"Alderbæreevne {last}", "Maks reisetid", "Kriterier"]
-    rows = [[u["name"], u["kind_label"], u["block"] or "", str(u["n_kommuner"]), nb_int(u["population_base"]),
+    rows = [[u["name"], UNIT_KIND[u["kind"]], u["block"] or "", str(u["n_kommuner"]), nb_int(u["population_base"]),
              nb_int(u["population_horizon"]), nb_signed_pct(u["change_pct"]),
              nb_float(u["old_age_support_ratio_horizon"], 2), nb_minutes(u["max_travel_minutes_to_centre"]),
              _flags(u, res.thresholds, base, last)]
@@ -66,5 +67,5 @@ def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
     lines += ["", f"Kriterier: under {' / '.join(nb_int(n) for n in res.thresholds)} innbyggere i {base} eller "
                   f"{last} (ekspertutvalget 2014, data/params/criteria.yaml)."]
     if res.warnings:
-        lines += ["", "Advarsler:", *(f"  - {w}" for w in res.warnings)]
+        lines += ["", "Advarsler:", *(f"  - {notice_text(w)}" for w in res.warnings)]
     return "\n".join(lines) + "\n"

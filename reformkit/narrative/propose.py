@@ -1,32 +1,11 @@
-"""A Proposal as a scenario file (design.md contract) and as Norwegian text for the CLI."""
+"""A Proposal in words: as a scenario file (block names, description), a terminal summary, the sweep table."""
 from __future__ import annotations
 
-from pathlib import Path
+import pandas as pd
 
 from ..fmt import nb_float, nb_int
-from ..scenario import Scenario
 from ..scenario.model import DEFAULT_HORIZON, DEFAULT_PROJECTION
-
-
-SWEEP_LABELS = {
-    "k": "Antall tyngdepunkter",
-    "min_block_population": "Minste blokk (innbyggere)",
-    "max_travel_minutes": "Lengste reisetid (min)",
-    "mean_weighted_travel_minutes": "Gj.sn. reisetid, vektet (min)",
-    "blocks_under_15000": "Blokker under 15 000",
-    "blocks_under_20000": "Blokker under 20 000",
-    "objective": "Personminutter",
-    "gap": "Optimalitetsgap",
-    "method": "Metode",
-    "status": "Status",
-    "seconds": "Sekunder",
-    "centres": "Sentre",
-    "note": "Merknad",
-}
-"""Norwegian display labels for the columns of :func:`reformkit.propose.sweep`."""
-
-METHOD_TEXT = {"exact": "eksakt (HiGHS, heltallsprogrammering)", "heuristic": "heuristikk (grådig + lokalsøk)"}
-STATUS_TEXT = {"optimal": "optimal", "time limit": "tidsgrensen nådd", "infeasible": "umulig"}
+from .labels import BLOCK_NAME, SOLVER_METHOD, SOLVER_METHOD_SHORT, SOLVER_STATUS, TRACK, sweep_label
 
 
 def _display_names(atlas, codes) -> dict[str, str]:
@@ -37,21 +16,27 @@ def _display_names(atlas, codes) -> dict[str, str]:
                 else f"{k.loc[c, 'kommunenavn_kort']} ({k.loc[c, 'fylkesnummer']})") for c in codes}
 
 
-def scenario_dict(prop, atlas) -> dict:
-    """The scenario document of a Proposal: kommune names as members, default tracks, area = the fylker."""
+def block_names(prop) -> dict[str, str]:
+    """Each proposed block's name by its centre (kommunenummer): "<centre>-blokka"."""
+    return {c: BLOCK_NAME.format(centre=n) for c, n in prop.blocks["centre_name"].items()}
+
+
+def proposal_scenario(prop, atlas) -> dict:
+    """The scenario document of a Proposal: kommune names as members, default tracks, the proposal's area,
+    a Norwegian name and a description of how it was made (write it with ``Scenario.from_dict(...).to_yaml``)."""
     kom = prop.kommuner
     names = _display_names(atlas, kom.index)
     fylke_names = sorted(set(atlas.kommuner.loc[kom.index, "fylkesnavn"].astype(str)))
-    blocks = []
-    for centre, b in prop.blocks.iterrows():
+    blocks, block_name = [], block_names(prop)
+    for centre in prop.blocks.index:
         members = kom[kom["centre"] == centre].sort_values(["track", "population"], ascending=[False, False])
         members = members.loc[[centre] + [c for c in members.index if c != centre]]
-        blocks.append({"name": str(b["name"]), "centre": names[centre],
+        blocks.append({"name": block_name[centre], "centre": names[centre],
                        "members": {names[c]: str(t) for c, t in members["track"].items()}})
     cons = prop.constraints
     parts = [f"Forslag fra `reformkit propose`: {prop.k} tyngdepunkter som minimerer befolkningsvektet reisetid "
              f"til senteret, med sammenhengende blokker.",
-             f"Løst med {METHOD_TEXT.get(prop.method, prop.method)}; status {STATUS_TEXT.get(prop.status, prop.status)}; "
+             f"Løst med {SOLVER_METHOD.get(prop.method, prop.method)}; status {SOLVER_STATUS.get(prop.status, prop.status)}; "
              f"gjennomsnittlig vektet reisetid {nb_float(prop.mean_weighted_minutes)} min"
              + (f"; optimalitetsgap {prop.gap:.2g}." if prop.gap is not None else ".")]
     if cons.get("min_population") is not None:
@@ -75,35 +60,28 @@ def scenario_dict(prop, atlas) -> dict:
     }
 
 
-def write_scenario(doc: dict, path: str | Path, atlas) -> Path:
-    """Write a scenario dict through :class:`~reformkit.scenario.Scenario` (validated, round-trips), atomically."""
-    Scenario.from_dict(doc, atlas=atlas, source=str(path)).to_yaml(path)
-    return Path(path)
-
-
-def summary_text(prop) -> str:
+def proposal_summary(prop) -> str:
     """Blocks, members and solver figures in Norwegian, for the terminal."""
-    lines = [f"{prop.k} tyngdepunkter i fylke {', '.join(prop.area)} "
+    names = block_names(prop)
+    lines = [f"{prop.k} tyngdepunkter i {'fylke' if all(len(a) == 2 for a in prop.area) else 'området'} {', '.join(prop.area)} "
              f"({len(prop.kommuner)} kommuner, {nb_int(prop.kommuner['population'].sum())} innbyggere):"]
     for centre, b in prop.blocks.iterrows():
         members = prop.kommuner[prop.kommuner["centre"] == centre]
-        lines.append(f"  {b['name']}: {b['kommuner']} kommuner, {nb_int(b['population'])} innbyggere, "
+        lines.append(f"  {names[centre]}: {b['kommuner']} kommuner, {nb_int(b['population'])} innbyggere, "
                      f"lengste reisetid {nb_float(b['max_minutes'], 0)} min")
-        lines.append("    " + ", ".join(f"{r.kommunenavn}{'' if r.track == 'merge' else ' (samarbeid)'}"
+        lines.append("    " + ", ".join(f"{r.kommunenavn}{'' if r.track == 'merge' else f' ({TRACK[r.track]})'}"
                                         for r in members.sort_values("minutes").itertuples()))
     gap = "–" if prop.gap is None else f"{nb_float(prop.gap * 100, 4)} %"
-    lines.append(f"Metode: {METHOD_TEXT.get(prop.method, prop.method)}, "
-                 f"status: {STATUS_TEXT.get(prop.status, prop.status)}, "
+    lines.append(f"Metode: {SOLVER_METHOD.get(prop.method, prop.method)}, "
+                 f"status: {SOLVER_STATUS.get(prop.status, prop.status)}, "
                  f"{nb_float(prop.seconds, 2)} s")
     lines.append(f"Målfunksjon: {nb_int(prop.objective)} personminutter "
                  f"(gj.sn. {nb_float(prop.mean_weighted_minutes)} min per innbygger), optimalitetsgap {gap}")
     return "\n".join(lines)
 
 
-def sweep_display(df) -> "pd.DataFrame":
+def sweep_display(df: pd.DataFrame) -> pd.DataFrame:
     """The sweep table formatted for people: Norwegian labels and number formats, '–' where infeasible."""
-    import pandas as pd
-
     def fmt(col, f):
         return [("–" if pd.isna(v) else f(v)) for v in df[col]]
 
@@ -120,7 +98,7 @@ def sweep_display(df) -> "pd.DataFrame":
         elif col == "seconds":
             out[col] = fmt(col, lambda v: nb_float(v, 2))
         elif col == "method":
-            out[col] = [{"exact": "eksakt", "heuristic": "heuristikk"}.get(v, "") for v in df[col]]
+            out[col] = [SOLVER_METHOD_SHORT.get(v, "") for v in df[col]]
         elif col == "status":
-            out[col] = [STATUS_TEXT.get(v, v) for v in df[col]]
-    return out.rename(columns=SWEEP_LABELS)
+            out[col] = [SOLVER_STATUS.get(v, v) for v in df[col]]
+    return out.rename(columns=sweep_label)

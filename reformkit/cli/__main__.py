@@ -1,0 +1,6 @@
+"""``python -m reformkit.cli``: the same as the ``reformkit`` command."""
+import sys
+
+from . import main
+
+sys.exit(main())

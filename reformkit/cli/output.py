@@ -1,0 +1,66 @@
+"""``reformkit render | workshop``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import ReformkitError
+from ..fmt import nb_float, nb_int
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Render reports; every failure is listed but never stops the others.
+
+    Exit status: 0 all rendered; 2 when every failure was an invalid scenario file (a user error); 1 otherwise.
+    """
+    from ..report import render_batch
+    if args.jobs < 1:
+        raise ReformkitError(f"--jobs {args.jobs}: must be at least 1")
+    result = render_batch(args.scenarios, args.out, jobs=args.jobs)
+    for o in result.outcomes:
+        if o.ok:
+            print(f"  ok    {o.task.out}  ({nb_int(o.bytes / 1024)} kB, {nb_float(o.seconds)} s)")
+        else:
+            print(f"  FEIL  {o.task.label}: {o.error}", file=sys.stderr)
+    print(f"Indeks: {result.index}")
+    if result.failures:
+        print(f"reformkit: {len(result.failures)} av {len(result.outcomes)} rapporter feilet", file=sys.stderr)
+        return 2 if all(o.bad_input for o in result.failures) else 1
+    return 0
+
+
+def cmd_workshop(args: argparse.Namespace) -> int:
+    """Start the Voilà workshop notebook on a scenario file."""
+    import os
+    import subprocess
+
+    from ..paths import NOTEBOOK_DIR, PROJECT_ROOT
+    from ..scenario import load_scenario
+    scenario = Path(args.scenario).resolve()
+    load_scenario(scenario)  # a bad file fails here, with exit 2, before any server starts
+    notebook = NOTEBOOK_DIR / "workshop.ipynb"
+    env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario)}
+    print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren "
+          f"(Ctrl+C avslutter).", flush=True)
+    cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}", f"--Voila.ip={args.ip}",
+           "--no-browser", "--show_tracebacks=False"]
+    return subprocess.call(cmd, env=env, cwd=PROJECT_ROOT)
+
+
+def add_commands(sub) -> None:
+    """Add ``render`` and ``workshop`` to the subcommand parser."""
+    r = sub.add_parser("render", help="render scenario reports (HTML) with papermill + nbconvert")
+    r.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    r.add_argument("--out", default="reports", help="output folder (default reports/)")
+    r.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
+    r.set_defaults(func=cmd_render)
+
+    w = sub.add_parser("workshop", help="start the live workbench (Voilà) for a workshop",
+                       description="Serve the workbench: move kommuner between blocks and tracks in a browser and "
+                                   "see population, travel times and the map update at once.")
+    w.add_argument("--scenario", default="data/scenarios/more-og-romsdal-4.yaml",
+                   help="scenario to start from (default data/scenarios/more-og-romsdal-4.yaml)")
+    w.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    w.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    w.set_defaults(func=cmd_workshop)

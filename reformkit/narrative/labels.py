@@ -1,0 +1,99 @@
+"""The one label table: every Norwegian label of a code that the computing layers return.
+
+Reports, the workbench, the CLI and the charts all take their labels from here, so one word is changed in
+one place. Text built from numbers (sentences, report paragraphs) lives in the other narrative modules.
+"""
+from __future__ import annotations
+
+#: The two tracks of the to-spors reform: in tables (lower case), as a chart legend and as workbench buttons.
+TRACK = {"merge": "sammenslåing", "cooperate": "samarbeid"}
+TRACK_LEGEND = {"merge": "Sammenslåing", "cooperate": "Forpliktende samarbeid"}
+TRACK_BUTTON = {"merge": "Slå sammen (regionkommune)", "cooperate": "Forpliktende samarbeid"}
+
+#: Kinds of unit after the reform (``ScenarioResult.units["kind"]``).
+UNIT_KIND = {"regionkommune": "regionkommune", "cooperating": "samarbeidskommune", "outside": "utenfor blokk"}
+
+#: Projection alternatives.
+ALTERNATIVE = {
+    "main": "hovedalternativ",
+    "low": "lavt alternativ",
+    "high": "høyt alternativ",
+    "zero-migration": "uten flytting (ren aldring)",
+    "ssb-main": "SSBs hovedalternativ (MMMM)",
+    "ssb-low": "SSBs lave alternativ (LLML)",
+    "ssb-high": "SSBs høye alternativ (HHMH)",
+}
+
+#: Groups and methods of the projection back-test.
+BACKTEST_GROUP = {"total": "Folkemengde i alt", "67+": "67 år og over", "80+": "80 år og over"}
+BACKTEST_METHOD = {"projection": "Kohortframskriving", "constant": "Naiv: uendret", "linear": "Naiv: lineær trend"}
+
+#: Services of the demographic expenditure need: with their age groups (tables) and short (sentences).
+NEED_SERVICE = {"barnehage": "Barnehage (0–5 år)", "grunnskole": "Grunnskole (6–15 år)",
+                "pleie_omsorg": "Pleie og omsorg (67+ år)", "other": "Andre tjenester (16–66 år)",
+                "total": "Sum alderskriterier", "per_inhabitant": "Per innbygger"}
+NEED_SERVICE_SHORT = {"barnehage": "Barnehage", "grunnskole": "Grunnskole", "pleie_omsorg": "Pleie og omsorg",
+                      "other": "Andre tjenester", "total": "Sum"}
+
+#: Components of a merger's economy, in waterfall order, and the net rows.
+MERGER_COMPONENT = {
+    "lost_basis": "Tapt basistilskudd",
+    "lost_regional": "Tapte regionale tilskudd",
+    "inndelingstilskudd": "Inndelingstilskudd",
+    "regionsenter": "Regionsentertilskudd",
+    "one_off": "Engangstilskudd og reformstøtte",
+    "admin_savings": "Administrativ innsparing",
+}
+NET_PRESENT_VALUE = "Netto nåverdi"
+
+#: Columns of the candidate ranking (``reach_<M>`` columns are labelled by :func:`rank_label`).
+RANK = {
+    "kommunenummer": "Kommunenr.",
+    "kommunenavn": "Kommune",
+    "population": "Innbyggere",
+    "ba_region": "BA-region",
+    "ba_centre": "BA-senter",
+    "innpendling_pct": "Innpendling (%)",
+    "score": "Poengsum",
+    "rank": "Rangering",
+}
+
+#: Columns of the k sweep (``blocks_under_<N>`` columns are labelled by :func:`sweep_label`).
+SWEEP = {
+    "k": "Antall tyngdepunkter",
+    "min_block_population": "Minste blokk (innbyggere)",
+    "max_travel_minutes": "Lengste reisetid (min)",
+    "mean_weighted_travel_minutes": "Gj.sn. reisetid, vektet (min)",
+    "objective": "Personminutter",
+    "gap": "Optimalitetsgap",
+    "method": "Metode",
+    "status": "Status",
+    "seconds": "Sekunder",
+    "centres": "Sentre",
+    "note": "Merknad",
+}
+SOLVER_METHOD = {"exact": "eksakt (HiGHS, heltallsprogrammering)", "heuristic": "heuristikk (grådig + lokalsøk)"}
+SOLVER_METHOD_SHORT = {"exact": "eksakt", "heuristic": "heuristikk"}
+SOLVER_STATUS = {"optimal": "optimal", "time limit": "tidsgrensen nådd", "infeasible": "umulig"}
+
+#: What a figure that could not be computed is called.
+NOT_COMPUTED = "ikke beregnet"
+#: An unknown parameter value (``unknown`` in a parameter file).
+UNKNOWN_VALUE = "ikke kjent"
+#: The name pattern of a proposed block around its centre.
+BLOCK_NAME = "{centre}-blokka"
+
+
+def rank_label(column: str) -> str:
+    """The Norwegian header of a ranking column (``reach_60`` -> "Innbyggere innen 60 min")."""
+    if column.startswith("reach_"):
+        return f"Innbyggere innen {column.removeprefix('reach_')} min"
+    return RANK.get(column, column)
+
+
+def sweep_label(column: str) -> str:
+    """The Norwegian header of a sweep column (``blocks_under_15000`` -> "Blokker under 15 000")."""
+    if column.startswith("blocks_under_"):
+        from ..fmt import nb_int
+        return f"Blokker under {nb_int(int(column.removeprefix('blocks_under_')))}"
+    return SWEEP.get(column, column)
