@@ -186,17 +186,17 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    from .paths import NOTEBOOK_DIR, PROJECT_ROOT
+    from .paths import notebook_file, project_dir
     from .scenario import load_scenario
     scenario = Path(args.scenario).resolve()
     load_scenario(scenario)  # a bad file fails here, with exit 2, before any server starts
-    notebook = NOTEBOOK_DIR / "workshop.ipynb"
+    notebook = notebook_file("workshop.ipynb")
     env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario)}
     print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren "
           f"(Ctrl+C avslutter).", flush=True)
     cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}", f"--Voila.ip={args.ip}",
            "--no-browser", "--show_tracebacks=False"]
-    return subprocess.call(cmd, env=env, cwd=PROJECT_ROOT)
+    return subprocess.call(cmd, env=env, cwd=project_dir())
 
 
 # ---- parser ---------------------------------------------------------------------------------------------------
