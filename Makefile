@@ -12,7 +12,7 @@ DATA_DEPS := $(wildcard reformkit/data/*.py reformkit/geo/*.py) \
 # Every package version the tests ran with (see its header); the install step uses it as constraints.
 LOCK   := requirements-lock.txt
 
-.PHONY: help install data browser test test-fast report bench strip clean
+.PHONY: help install data browser test test-fast report bench strip lock clean
 
 help:
 	@echo "make report   set up, fill the data cache, render the default reports into reports/"
@@ -23,7 +23,7 @@ help:
 
 $(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(LOCK) --upgrade pip
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,bench]'
 	touch $@
 
@@ -64,8 +64,16 @@ report: data
 strip: $(INSTALLED)
 	$(BIN)/python scripts/strip_notebooks.py
 
+# A throw-away venv resolves pyproject.toml's ranges anew; the lock keeps its header and gets the new versions.
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/python -m pip install --quiet --upgrade pip
+	.lockvenv/bin/python -m pip install --quiet -e '.[test,bench]'
+	{ grep '^#' $(LOCK); .lockvenv/bin/python -m pip freeze --all --exclude-editable; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK) && rm -rf .lockvenv
+
 bench: data
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/cache reports/*.html .pytest_cache
+	rm -rf $(VENV) .lockvenv data/cache reports/*.html .pytest_cache build
