@@ -186,9 +186,13 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    from .paths import notebook_file, project_dir
+    from .paths import notebook_file, project_dir, scenario_file
     from .scenario import load_scenario
-    scenario = Path(args.scenario).resolve()
+    scenario = Path(args.scenario)
+    if not scenario.exists() and scenario.parent == Path("data", "scenarios"):
+        # e.g. the default outside a checkout: the project's scenario of that name, else the packaged one
+        scenario = scenario_file(scenario.name)
+    scenario = scenario.resolve()
     load_scenario(scenario)  # a bad file fails here, with exit 2, before any server starts
     notebook = notebook_file("workshop.ipynb")
     env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario)}
