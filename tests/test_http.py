@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
+from urllib3.exceptions import ProtocolError
 
 from reformkit.data.online import http
 from reformkit.errors import DataError
@@ -139,3 +140,19 @@ def test_answers_over_the_size_limit_are_refused(monkeypatch):
     monkeypatch.setattr(http, "MAX_BYTES", 10)                                        # the module default
     with pytest.raises(DataError, match="x\\.zip with more than 10 bytes"):
         http.get_bytes(OneAnswer(recorded(b"x" * 11)), url)
+
+
+class BrokenStream(io.BytesIO):
+    """A body whose connection drops after the first chunk (as urllib3 reports it)."""
+
+    def stream(self, chunk_size, decode_content=True):
+        yield b"x" * 10
+        raise ProtocolError("Connection broken: IncompleteRead")
+
+
+def test_a_download_that_breaks_off_is_a_clear_error():
+    r = recorded(b"")
+    r.raw = BrokenStream()
+    with pytest.raises(DataError, match="no network / Kartverket/Geonorge unreachable") as err:
+        http.get_bytes(OneAnswer(r), "https://nedlasting.geonorge.no/x.zip")
+    assert "download of https://nedlasting.geonorge.no/x.zip broke off" in err.value.problems[0]

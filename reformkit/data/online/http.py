@@ -101,7 +101,7 @@ def _read_capped(response: requests.Response, url: str, limit: int, progress: bo
                     raise _too_large(url, limit)
                 chunks.append(chunk)
                 bar.update(len(chunk))
-        except (requests.ConnectionError, requests.Timeout, ConnectionError) as exc:
+        except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise DataError(f"no network / {service(url)} unreachable: {OFFLINE_HINT}",
                             [f"download of {url} broke off ({type(exc).__name__}: {exc})"]) from None
     # requests keeps a read body here; .content, .text and .json() then use it as if read unstreamed
@@ -122,8 +122,7 @@ def request(session, method: str, url: str, *, body: dict | None = None, accept:
     try:
         response = session.request(method, url, json=body, timeout=TIMEOUT, stream=True,
                                    headers={"Accept": accept})
-    except (requests.ConnectionError, requests.Timeout, requests.exceptions.RetryError, ConnectionError,
-            TimeoutError) as exc:
+    except (requests.ConnectionError, requests.Timeout, requests.exceptions.RetryError) as exc:
         raise DataError(f"no network / {name} unreachable: {OFFLINE_HINT}", [
             f"{method} {url} failed ({type(exc).__name__}: {exc})"]) from None
     if int(response.headers.get("Content-Length") or 0) > limit:
