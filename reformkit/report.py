@@ -39,7 +39,7 @@ from ._html import render
 from ._io import write_text_atomic
 from .errors import ReformkitError
 # NOTEBOOK_DIR stays importable from here for benchmarks/bench_report.py; new code uses notebook_file().
-from .paths import NOTEBOOK_DIR, notebook_file, project_dir, template_file
+from .paths import NOTEBOOK_DIR, notebook_file, project_dir, template_file  # noqa: F401
 
 KERNEL_NAME = "python3"
 #: ipykernel warns on stderr that local TCP is unencrypted; only its errors belong in the CLI output.
