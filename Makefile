@@ -7,19 +7,24 @@ INSTALLED := $(VENV)/.installed
 CACHE  := $(or $(REFORMKIT_DATA_DIR),data/cache)
 DATA_STAMP := $(CACHE)/core/manifest.json
 # The cache is rebuilt when the code or parameters that build it change.
-DATA_DEPS := $(wildcard reformkit/data/*.py) reformkit/geo.py data/params/geo.yaml data/sources.yaml
+DATA_DEPS := $(wildcard reformkit/data/*.py reformkit/geo/*.py) \
+             reformkit/resources/params/geo.yaml reformkit/resources/sources.yaml
+# Every package version the tests ran with (see its header); the install step uses it as constraints.
+LOCK   := requirements-lock.txt
 
-.PHONY: help install data browser test test-fast report bench clean
+.PHONY: help install data browser test test-fast report bench strip lock clean
 
 help:
 	@echo "make report   set up, fill the data cache, render the default reports into reports/"
 	@echo "make test     set up, fill the data cache, run the whole test suite"
 	@echo "make bench    run the benchmark scripts in benchmarks/"
+	@echo "make strip    strip outputs and run metadata from the notebooks; an analyst who edited a"
+	@echo "              notebook (notebooks/*.ipynb) runs it before committing"
 
-$(INSTALLED): pyproject.toml
+$(INSTALLED): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) --upgrade pip
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[test,bench]'
 	touch $@
 
 install: $(INSTALLED)
@@ -56,8 +61,19 @@ test-fast: data
 report: data
 	$(BIN)/reformkit render data/scenarios/more-og-romsdal-*.yaml --out reports --jobs 2
 
+strip: $(INSTALLED)
+	$(BIN)/python scripts/strip_notebooks.py
+
+# A throw-away venv resolves pyproject.toml's ranges anew; the lock keeps its header and gets the new versions.
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/python -m pip install --quiet --upgrade pip
+	.lockvenv/bin/python -m pip install --quiet -e '.[test,bench]'
+	{ grep '^#' $(LOCK); .lockvenv/bin/python -m pip freeze --all --exclude-editable; } > $(LOCK).new
+	mv $(LOCK).new $(LOCK) && rm -rf .lockvenv
+
 bench: data
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) data/cache reports/*.html .pytest_cache
+	rm -rf $(VENV) .lockvenv data/cache reports/*.html .pytest_cache build

@@ -27,12 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from reformkit import report  # noqa: E402
-from reformkit.paths import SCENARIOS_DIR  # noqa: E402
+from reformkit.paths import SCENARIOS_DIR, notebook_file  # noqa: E402
 
 
 def _stage_notebooks(tmp: Path) -> dict[str, Path]:
     """The report notebook cut after its first code cell, and that cell reduced to its import lines."""
-    nb = nbformat.read(report.NOTEBOOK_DIR / report.SCENARIO_NOTEBOOK, as_version=4)
+    nb = nbformat.read(notebook_file(report.SCENARIO_NOTEBOOK), as_version=4)
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     first = code[1]                                   # code[0] is the parameters cell
     out = {}

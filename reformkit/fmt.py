@@ -1,57 +1,93 @@
-"""Norwegian number formatting for user-facing text: space as thousands separator, comma as decimal mark."""
+"""Norwegian number formatting for user-facing text: no-break space between thousands, comma as decimal mark.
+
+Every formatter prints a missing value (None, NaN of any float type, pandas' NA/NaT) as ``"–"``, and a
+value that rounds to zero without a sign (never ``"-0,0"``). The thousands separator is the no-break space
+U+00A0 (:data:`NBSP`), so a number such as ``5 550 203`` never wraps across lines in a report.
+"""
 from __future__ import annotations
 
 import math
+import sys
 
-THIN = "\u00a0"  # no-break space keeps "5 550 203" on one line in reports
-
-
-def nb_int(value: float | int | None, sep: str = " ") -> str:
-    """``5550203`` -> ``"5 550 203"``; ``None``/NaN -> ``"–"``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{int(round(value)):,}".replace(",", sep)
-
-
-def nb_float(value: float | None, decimals: int = 1, sep: str = " ") -> str:
-    """``1234.56`` -> ``"1 234,6"``; ``None``/NaN -> ``"–"``."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", sep)
-
-
-def nb_pct(value: float | None, decimals: int = 1) -> str:
-    """A share (0.123) as ``"12,3 %"``."""
-    return "–" if value is None else f"{nb_float(value * 100, decimals)} %"
+NBSP = "\u00a0"
+MISSING = "–"
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, a NaN of any float type (float, numpy float32/64, ...) or pandas' NA/NaT."""
+    if value is None:
+        return True
+    pd = sys.modules.get("pandas")  # pd.NA exists only once pandas is loaded: no import for a mere check
+    if pd is not None and (value is pd.NA or value is pd.NaT):
+        return True
+    try:
+        return math.isnan(value)  # accepts anything with __float__: numpy scalars, Decimal
+    except TypeError:
+        return False
+
+
+def _unsigned_zero(text: str) -> str:
+    """``"-0,0"`` -> ``"0,0"``: a value that rounds to zero has no sign."""
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+def nb_int(value: float | int | None, sep: str = NBSP) -> str:
+    """``5550203`` -> ``"5 550 203"`` (no-break spaces); missing -> ``"–"``.
+
+    >>> nb_int(5550203).replace(NBSP, " "), nb_int(-0.4), nb_int(None), nb_int(float("nan"))
+    ('5 550 203', '0', '–', '–')
+    """
+    if _missing(value):
+        return MISSING
+    return f"{int(round(value)):,}".replace(",", sep)
+
+
+def nb_float(value: float | None, decimals: int = 1, sep: str = NBSP) -> str:
+    """``1234.56`` -> ``"1 234,6"`` (no-break space); missing -> ``"–"``; ``-0.04`` -> ``"0,0"``.
+
+    >>> nb_float(1234.56).replace(NBSP, " "), nb_float(-0.04), nb_float(-0.06), nb_float(2.5, 0)
+    ('1 234,6', '0,0', '-0,1', '2')
+    """
+    if _missing(value):
+        return MISSING
+    text = f"{value:,.{decimals}f}"
+    return _unsigned_zero(text.replace(",", "\x00").replace(".", ",").replace("\x00", sep))
+
+
+def nb_pct(value: float | None, decimals: int = 1) -> str:
+    """A share (0.123) as ``"12,3 %"``; missing -> ``"–"``.
+
+    >>> nb_pct(0.123), nb_pct(-0.0001), nb_pct(float("nan"))
+    ('12,3 %', '0,0 %', '–')
+    """
+    return MISSING if _missing(value) else f"{nb_float(value * 100, decimals)} %"
 
 
 def nb_minutes(value: float | None) -> str:
-    """Minutes rounded to whole minutes; ``None``/NaN -> ``"–"``.
+    """Minutes rounded to whole minutes; missing -> ``"–"``.
 
-    >>> nb_minutes(42.4), nb_minutes(1234.0), nb_minutes(None)
+    >>> nb_minutes(42.4), nb_minutes(1234.0).replace(NBSP, " "), nb_minutes(None)
     ('42 min', '1 234 min', '–')
     """
-    return "–" if _missing(value) else f"{nb_float(value, 0)} min"
+    return MISSING if _missing(value) else f"{nb_float(value, 0)} min"
 
 
 def nb_signed_pct(value: float | None) -> str:
-    """A change already in percent (1.5 means 1,5 %) with its sign; ``None``/NaN -> ``"–"``.
+    """A change already in percent (1.5 means 1,5 %) with its sign; missing -> ``"–"``.
 
-    >>> nb_signed_pct(8.24), nb_signed_pct(-1.4), nb_signed_pct(0.0)
-    ('+8,2 %', '-1,4 %', '0,0 %')
+    >>> nb_signed_pct(8.24), nb_signed_pct(-1.4), nb_signed_pct(0.0), nb_signed_pct(0.04), nb_signed_pct(-0.04)
+    ('+8,2 %', '-1,4 %', '0,0 %', '0,0 %', '0,0 %')
     """
-    return "–" if _missing(value) else ("+" if value > 0 else "") + nb_float(value, 1) + " %"
+    if _missing(value):
+        return MISSING
+    text = nb_float(value, 1)
+    return ("+" if value > 0 and text != "0,0" else "") + text + " %"
 
 
 def nb_mill(value: float | None) -> str:
-    """Kroner in millions, ``"12,3 mill. kr"``; ``None``/NaN -> ``"–"``.
+    """Kroner in millions, ``"12,3 mill. kr"``; missing -> ``"–"``.
 
-    >>> nb_mill(12_345_678), nb_mill(-5e6), nb_mill(float("nan"))
-    ('12,3 mill. kr', '-5,0 mill. kr', '–')
+    >>> nb_mill(12_345_678), nb_mill(-5e6), nb_mill(-4e3), nb_mill(float("nan"))
+    ('12,3 mill. kr', '-5,0 mill. kr', '0,0 mill. kr', '–')
     """
-    return "–" if _missing(value) else f"{nb_float(float(value) / 1e6, 1)} mill. kr"
+    return MISSING if _missing(value) else f"{nb_float(float(value) / 1e6, 1)} mill. kr"

@@ -2,24 +2,27 @@
 
 Pipeline per report (:func:`render_notebook`):
 
-1. papermill runs ``notebooks/<name>.ipynb`` with the injected parameters (always ``offline=True``) in the
-   ``python3`` kernel, which jupyter_client starts with ``sys.executable`` (the interpreter running
-   reformkit, e.g. ``.venv/bin/python``), so CI needs no registered kernelspec.
+1. papermill runs the notebook with the injected parameters (always ``offline=True``) in the ``python3``
+   kernel, which jupyter_client starts with ``sys.executable`` (the interpreter running reformkit, e.g.
+   ``.venv/bin/python``), so CI needs no registered kernelspec. A bare notebook name is looked up with
+   :func:`reformkit.paths.notebook_file` (the project's ``notebooks/``, else the packaged one); the kernel's
+   working directory is the project folder (:func:`reformkit.paths.project_dir`).
 2. The executed notebook is normalised (cell ids, execution counts, papermill timings) so the same inputs
    give the same bytes.
-3. nbconvert's ``lab`` template, stripped of every CDN script (require.js, MathJax, mermaid, widgets),
-   writes HTML with code hidden; the Vega/Vega-Lite/vega-embed bundle is inlined once in ``<head>``.
+3. nbconvert's ``lab`` template, extended by ``templates/report.html.j2`` to drop every CDN script
+   (require.js, MathJax, mermaid, widgets), writes HTML with code hidden; the Vega/Vega-Lite/vega-embed
+   bundle is inlined once in ``<head>``.
    The one line that changes between runs carries the marker :data:`GENERATED_MARKER`.
 4. The file is written atomically.
 
 :func:`render_batch` validates every scenario first (a broken file fails alone, with no report), renders
 the valid ones plus a county overview per fylke and a comparison (several scenarios), in parallel with
-``jobs`` worker processes, and writes ``index.html``.
+``jobs`` worker processes, and writes ``index.html`` (``templates/index.html.j2``).
 """
 from __future__ import annotations
 
 import functools
-import html
+import os
 import re
 import time
 import traceback
@@ -29,10 +32,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from . import charts  # first: its import guard keeps jsonschema from compiling an unused grammar (~2.7 s)
+from markupsafe import Markup
+
+from . import charts
+from ._html import render
 from ._io import write_text_atomic
 from .errors import ReformkitError
-from .paths import NOTEBOOK_DIR, PROJECT_ROOT
+from .paths import notebook_file, project_dir, template_file
 
 KERNEL_NAME = "python3"
 #: ipykernel warns on stderr that local TCP is unencrypted; only its errors belong in the CLI output.
@@ -44,33 +50,9 @@ SCENARIO_NOTEBOOK = "scenario_report.ipynb"
 COUNTY_NOTEBOOK = "county_overview.ipynb"
 COMPARE_NOTEBOOK = "compare_scenarios.ipynb"
 COMPARE_FILE = "sammenligning.html"
-
-_TEMPLATE = r"""{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}
-<script>{{ resources.reformkit_js }}</script>
-{%- endblock html_head_js -%}
-{% block jupyter_widgets %}{% endblock jupyter_widgets %}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{% block extra_css %}
-<style type="text/css">
-main { max-width: 1100px; margin: 0 auto; }
-.rk-chart { margin: 0.5em 0 1.2em 0; }
-table.rk-table { border-collapse: collapse; margin: 0.5em 0 1em 0; }
-.jp-RenderedHTMLCommon table.rk-table th, .jp-RenderedHTMLCommon table.rk-table td {
-  padding: 3px 10px; border-bottom: 1px solid #ddd; text-align: left; }
-.jp-RenderedHTMLCommon table.rk-table th.num, .jp-RenderedHTMLCommon table.rk-table td.num {
-  text-align: right; white-space: nowrap; }
-.rk-note { background: #fff6e0; border-left: 4px solid #e0a800; padding: 6px 10px; margin: 0.5em 0; }
-p.rk-generated { color: #777; font-size: 85%; margin: 2em 0 1em 0; }
-</style>
-{% endblock extra_css %}
-{% block body_footer %}
-{{ resources.reformkit_generated }}
-</main>
-</body>
-{% endblock body_footer %}
-"""
+REPORT_TEMPLATE = "report.html.j2"   # extends nbconvert's lab template; a project may override it
+INDEX_TEMPLATE = "index.html.j2"
+SECTIONS = {"scenario": "Scenarioer", "compare": "Sammenligning", "county": "Fylkesoversikter"}
 
 
 @dataclass
@@ -143,7 +125,14 @@ def _exporter():
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"reformkit.html.j2": _TEMPLATE})],
+    # Only this one file is handed to nbconvert (under its own name): a folder on nbconvert's search path
+    # would let our index.html.j2 shadow the lab template's index.html.j2 that the report template extends.
+    path = template_file(REPORT_TEMPLATE)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ReformkitError(f"{path}: cannot read the report template ({exc.strerror or exc})") from None
+    return HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"reformkit.html.j2": text})],
                         template_file="reformkit.html.j2", exclude_input=True, exclude_input_prompt=True,
                         exclude_output_prompt=True)
 
@@ -163,13 +152,13 @@ def render_notebook(notebook: str | Path, parameters: dict[str, Any], out: str |
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
+    if Path(notebook).name == os.fspath(notebook):
+        notebook = notebook_file(os.fspath(notebook))  # a bare name: the project's notebook, else the packaged one
     notebook = Path(notebook)
-    if not notebook.is_absolute() and not notebook.exists():
-        notebook = NOTEBOOK_DIR / notebook  # a bare name means one of the project's report notebooks
     params = {**parameters, "offline": True}
     try:
         nb = pm.execute_notebook(str(notebook), None, parameters=params, kernel_name=kernel_name,
-                                 progress_bar=False, cwd=str(PROJECT_ROOT), log_output=False,
+                                 progress_bar=False, cwd=str(project_dir()), log_output=False,
                                  extra_arguments=KERNEL_ARGS, shutdown_kernel="immediate")
     except PapermillExecutionError as exc:
         raise ReformkitError(f"{notebook.name}: {exc.ename}: {_first_line(exc.evalue)}") from None
@@ -313,44 +302,16 @@ def _ordered(outcomes: list[Outcome], tasks: list[Task], failures: list[Outcome]
 
 def write_index(out_dir: str | Path, outcomes: Iterable[Outcome], generated: str | None = None) -> Path:
     """Write ``index.html`` linking every rendered report; failed ones are listed with their error."""
-    out_dir = Path(out_dir)
     outcomes = list(outcomes)
-    sections = {"scenario": "Scenarioer", "compare": "Sammenligning", "county": "Fylkesoversikter"}
-    parts = []
-    for kind, heading in sections.items():
-        items = [o for o in outcomes if o.task.kind == kind]
-        if not items:
-            continue
-        parts.append(f"<h2>{heading}</h2>\n<ul>")
-        for o in items:
-            name = html.escape(o.task.title or o.task.label)
-            if o.ok:
-                parts.append(f'<li><a href="{html.escape(o.task.out.name)}">{name}</a> '
-                             f'<span class="src">({html.escape(Path(o.task.label).name)})</span></li>')
-            else:
-                parts.append(f'<li class="fail"><strong>{name}</strong>: ikke laget. '
-                             f'<span class="err">{html.escape(o.error or "")}</span></li>')
-        parts.append("</ul>")
-    body = "\n".join(parts) if parts else "<p>Ingen rapporter.</p>"
-    text = f"""<!DOCTYPE html>
-<html lang="nb">
-<head>
-<meta charset="utf-8">
-<title>Reformkit – rapporter</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 900px; margin: 2em auto; line-height: 1.5; color: #222; }}
-li.fail {{ color: #a00; }} .err {{ font-family: monospace; font-size: 90%; }} .src {{ color: #777; }}
-p.rk-generated {{ color: #777; font-size: 85%; }}
-</style>
-</head>
-<body>
-<h1>Scenariorapporter</h1>
-{body}
-{generated or generated_line()}
-</body>
-</html>
-"""
-    return write_text_atomic(out_dir / "index.html", text)
+    sections = []
+    for kind, heading in SECTIONS.items():
+        items = [{"name": o.task.title or o.task.label, "href": o.task.out.name if o.ok else None,
+                  "source": Path(o.task.label).name, "error": o.error or ""}
+                 for o in outcomes if o.task.kind == kind]
+        if items:
+            sections.append((heading, items))
+    text = render(INDEX_TEMPLATE, sections=sections, generated=Markup(generated or generated_line()))
+    return write_text_atomic(Path(out_dir) / "index.html", text)
 
 
 __all__ = ["render_batch", "render_notebook", "plan", "write_index", "run_task", "normalise_notebook",

@@ -53,10 +53,6 @@ class FakeResponse:
     def json(self):
         return json.loads(self.content)
 
-    def iter_content(self, chunk_size=1):
-        for i in range(0, len(self.content), chunk_size):
-            yield self.content[i:i + chunk_size]
-
 
 def subset(doc: dict, body: dict) -> dict:
     """The JSON-stat2 cube ``doc`` cut to a PxWebApi v2 POST selection (what the server would answer)."""
@@ -391,18 +387,19 @@ def test_unknown_dataset_name():
 
 
 # ---- network failures ---------------------------------------------------------------------------------------
+# Retries belong to the real session's transport (urllib3 Retry via HTTPAdapter; tests/test_http.py tests them
+# against a local server): a fake session answers each request once.
 def test_network_failure_is_a_clear_data_error():
     session = FakeSession(fail=True)
     with pytest.raises(DataError, match="no network / SSB unreachable: use `reformkit data import DIR`"):
         pxweb.config(session)
-    assert len(session.calls) == http.MAX_TRIES
+    assert len(session.calls) == 1
 
 
-def test_retries_on_429_then_succeeds_and_reports_http_errors():
-    session = FakeSession(status=[429, 503])
-    assert pxweb.max_cells(pxweb.config(session)) == 800_000 and len(session.calls) == 3
-    with pytest.raises(DataError, match="HTTP 500"):
-        pxweb.config(FakeSession(status=[500] * http.MAX_TRIES))
+def test_http_errors_are_reported_with_the_service_message():
+    with pytest.raises(DataError, match="HTTP 500") as err:
+        pxweb.config(FakeSession(status=[500]))
+    assert "Too Many Requests" in err.value.problems[0]       # the fake's canned answer text
     with pytest.raises(DataError, match="too many cells"):
         pxweb.config(FakeSession(status=[403]))
     with pytest.raises(DataError, match="HTTP 404"):

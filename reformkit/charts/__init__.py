@@ -7,14 +7,6 @@ reads files. Call :func:`setup` once per notebook (``offline=True`` in batch rep
 >>> charts.setup()
 >>> chart = charts.population_lines(df, series="name", observed_until=2026)   # doctest: +SKIP
 """
-import sys
-
-# jsonschema (imported by altair and nbformat) loads rfc3987_syntax when installed, only to check the "iri"
-# string format, which neither the Vega-Lite nor the notebook schema uses; compiling its grammar costs about
-# 2.7 s in every process (each report kernel). Declaring it absent before jsonschema loads skips that check.
-if "jsonschema" not in sys.modules:
-    sys.modules.setdefault("rfc3987_syntax", None)
-
 from .embed import EMBED_OPTIONS, FORMAT_LOCALE, embed_html, setup, vega_bundle
 from .maps import block_map, kommune_map
 from .plots import (age_group_bars, age_pyramid, bar_chart, economy_waterfall, population_lines, support_ratio_lines,

@@ -35,17 +35,21 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
-    from ..paths import NOTEBOOK_DIR, PROJECT_ROOT
+    from ..paths import notebook_file, project_dir, scenario_file
     from ..scenario import load_scenario
-    scenario = Path(args.scenario).resolve()
+    scenario = Path(args.scenario)
+    if not scenario.exists() and scenario.parent == Path("data", "scenarios"):
+        # e.g. the default outside a checkout: the project's scenario of that name, else the packaged one
+        scenario = scenario_file(scenario.name)
+    scenario = scenario.resolve()
     load_scenario(scenario)  # a bad file fails here, with exit 2, before any server starts
-    notebook = NOTEBOOK_DIR / "workshop.ipynb"
+    notebook = notebook_file("workshop.ipynb")
     env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario)}
     print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren "
           f"(Ctrl+C avslutter).", flush=True)
     cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}", f"--Voila.ip={args.ip}",
            "--no-browser", "--show_tracebacks=False"]
-    return subprocess.call(cmd, env=env, cwd=PROJECT_ROOT)
+    return subprocess.call(cmd, env=env, cwd=project_dir())
 
 
 def add_commands(sub) -> None:

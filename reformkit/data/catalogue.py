@@ -1,30 +1,36 @@
-"""The dataset catalogue (``data/sources.yaml``): source, licence and attribution per dataset."""
+"""The dataset catalogue (``data/sources.yaml`` of the project, else the packaged one): source, licence and
+attribution per dataset."""
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import yaml
 
 from ..errors import DataError
-from ..paths import SOURCES_FILE
+from ..paths import sources_file
 
 REQUIRED_KEYS = ("title", "publisher", "url", "licence", "attribution")
 
 
-@lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict]:
     """All datasets of the catalogue by name. Raises DataError if the file is malformed."""
+    return _read(sources_file())
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path) -> dict[str, dict]:
     try:
-        raw = yaml.safe_load(SOURCES_FILE.read_text(encoding="utf-8"))
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise DataError(f"{SOURCES_FILE}: cannot read the dataset catalogue: {exc}") from None
+        raise DataError(f"{path}: cannot read the dataset catalogue: {exc}") from None
     datasets = (raw or {}).get("datasets")
     if not isinstance(datasets, dict):
-        raise DataError(f"{SOURCES_FILE}: expected a 'datasets' mapping")
-    problems = [f"{SOURCES_FILE}: dataset {name!r} lacks {key!r}"
+        raise DataError(f"{path}: expected a 'datasets' mapping")
+    problems = [f"{path}: dataset {name!r} lacks {key!r}"
                 for name, entry in datasets.items() for key in REQUIRED_KEYS if key not in (entry or {})]
     if problems:
-        raise DataError(f"{SOURCES_FILE}: incomplete catalogue", problems)
+        raise DataError(f"{path}: incomplete catalogue", problems)
     return datasets
 
 

@@ -11,7 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import DataError
-from ..paths import REFERENCE_DIR
+from ..paths import reference_file
 from .crs import METRIC_CRS
 from .expected import EXPECTED
 from .mirror import FILES
@@ -128,7 +128,7 @@ def build_2019(raw: dict, problems: list[str], kommuner_2024: gpd.GeoDataFrame |
         problems.append(f"{src['codes_2013_2020']}: no 2019 name for kommuner {', '.join(missing[:8])}")
     if problems:
         return {}
-    fylkesnavn = pd.read_csv(REFERENCE_DIR / "fylker.csv", dtype=str)
+    fylkesnavn = pd.read_csv(reference_file("fylker.csv"), dtype=str)
     fylkesnavn = fylkesnavn[fylkesnavn.borders == "2019"].set_index("fylkesnummer")["fylkesnavn"]
     kommuner = geo_k[["kommunenummer", "geometry"]].merge(
         names[["kommunenummer_2019", "kommunenavn_2019"]].rename(

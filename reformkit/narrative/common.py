@@ -1,12 +1,12 @@
 """Shared pieces of the report text: thresholds, HTML tables and notes, name lists, sources."""
 from __future__ import annotations
 
-import html
 import re
 from typing import Sequence
 
 import pandas as pd
 
+from .._html import render
 from ..fmt import nb_pct
 from ..params import Criteria, load_parameters
 from ..evaluate.county import names
@@ -21,7 +21,6 @@ def thresholds(criteria: Criteria | None = None) -> dict[str, int]:
     return {"min": c.lower, "target": c.target}
 
 
-_NUM = ' class="num"'
 _NUMERIC = re.compile(r"^[+\-−]?[\d\u00a0 ,.]+( %| min| mill\. kr)?$|^–$")
 
 
@@ -30,17 +29,19 @@ def _looks_numeric(value) -> bool:
 
 
 def table_html(df: pd.DataFrame) -> str:
-    """A plain HTML table (class ``rk-table``) of already formatted values; stable bytes for stable input."""
+    """A plain HTML table (class ``rk-table``) of already formatted values; stable bytes for stable input.
+
+    Rendered from the template ``table.html.j2``; a column whose every value looks like a number is
+    right-aligned (``class="num"``).
+    """
     numeric = [all(_looks_numeric(v) for v in df[c]) for c in df.columns]
-    head = "".join(f'<th{_NUM if n else ""}>{html.escape(str(c))}</th>' for c, n in zip(df.columns, numeric))
-    rows = "".join("<tr>" + "".join(f'<td{_NUM if n else ""}>{html.escape(str(v))}</td>' for v, n in zip(row, numeric))
-                   + "</tr>" for row in df.itertuples(index=False))
-    return f'<table class="rk-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    rows = [list(zip(row, numeric)) for row in df.itertuples(index=False)]
+    return render("table.html.j2", header=list(zip(df.columns, numeric)), rows=rows)
 
 
 def note_html(text: str) -> str:
-    """A highlighted note (e.g. a section that is not computed yet)."""
-    return f'<div class="rk-note">{html.escape(text)}</div>'
+    """A highlighted note (e.g. a section that is not computed yet), from the template ``note.html.j2``."""
+    return render("note.html.j2", text=text)
 
 
 def join_nb(items: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from ..errors import ParameterError
-from ..paths import PARAMS_DIR
+from ..paths import param_file
 
 
 def _is_leaf(node: Any) -> bool:
@@ -63,8 +63,9 @@ def _read_param_file(path: Path, mtime_ns: int) -> tuple[dict, dict]:
 
 
 def param_path(name: str, params_dir: str | Path | None = None) -> Path:
-    """The file of parameter set ``name`` (``params/{name}.yaml``), in ``params_dir`` when given."""
-    return Path(params_dir or PARAMS_DIR) / f"{name}.yaml"
+    """The file of parameter set ``name``: in ``params_dir`` when given, else the project folder's
+    ``data/params/{name}.yaml`` when there is one, else the packaged file (:func:`reformkit.paths.param_file`)."""
+    return Path(params_dir) / f"{name}.yaml" if params_dir else param_file(name)
 
 
 def load_params(name: str, params_dir: str | Path | None = None) -> dict:
