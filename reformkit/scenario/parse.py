@@ -1,25 +1,27 @@
 """Validating scenario data: every problem at once, each naming file, line, block and kommune."""
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import ScenarioError
+from .cooperation import structure_problems
 from .model import DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario, Track
+from ._util import kind as _kind, kommune_key as _kommune_key, suggest as _suggest
 from .names import kommune_index, normalise
+from .parse_cooperation import parse_cooperation
 from .reading import parse_yaml, printable, read_text
 
 TOP_KEYS = ("name", "description", "borders", "base_year", "horizon", "projection", "area", "blocks", "assumptions")
-BLOCK_KEYS = ("name", "centre", "members")
+BLOCK_KEYS = ("name", "centre", "members", "cooperation")
 BORDER_YEARS = (2024, 2019)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
-#: Sections of a scenario's ``assumptions``: ``economy`` (reformkit.economy.params) and ``travel``
-#: (reformkit.geo travel-model parameters, or ``matrix_csv``).
-ASSUMPTION_SECTIONS = ("economy", "travel")
+#: Sections of a scenario's ``assumptions``: ``economy`` (reformkit.economy.params), ``travel``
+#: (reformkit.geo travel-model parameters, or ``matrix_csv``) and ``cooperation`` (reformkit.cooperation params).
+ASSUMPTION_SECTIONS = ("economy", "travel", "cooperation")
 
 
 def projection_alternatives() -> tuple[str, ...]:
@@ -72,18 +74,6 @@ class _Problems:
             raise ScenarioError(f"{self.file}: {n} problem{'s' if n > 1 else ''} in the scenario", self.items)
 
 
-def _suggest(word: Any, options) -> str:
-    hits = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{hits[0]}'?" if hits else ""
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
-
-
 def _year(data: Mapping, key: str, default: int, P: _Problems) -> int | None:
     if key not in data or data[key] is None:
         return default
@@ -95,14 +85,6 @@ def _year(data: Mapping, key: str, default: int, P: _Problems) -> int | None:
         P.add((key,), f"{key} {value} is outside {FIRST_YEAR}–{LAST_YEAR}")
         return None
     return value
-
-
-def _kommune_key(raw: Any) -> str | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return f"{raw:04d}" if 0 < raw < 10000 else str(raw)
-    return raw if isinstance(raw, str) else None
 
 
 def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source: str | None = None,
@@ -295,7 +277,12 @@ def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
                                "(it forms the regionkommune)", block=bname, kommune=centre)
                 else:
                     centre = match
-        blocks.append(Block(bname, centre if isinstance(centre, str) else "", members))
+        coop = None
+        if "cooperation" in b:
+            valid_centre = centre if isinstance(centre, str) and members.get(centre) is Track.MERGE else None
+            coop = parse_cooperation(b["cooperation"], P, at + ("cooperation",), bname, members, valid_centre,
+                                     index, area)
+        blocks.append(Block(bname, centre if isinstance(centre, str) else "", members, coop))
     return blocks
 
 
@@ -316,6 +303,8 @@ def check_structure(sc: Scenario) -> None:
             if k in seen:
                 problems.append(f"kommune {k} is in blocks '{seen[k]}' and '{b.name}'")
             seen[k] = b.name
+        if b.cooperation is not None:
+            problems += structure_problems(b.name, b.centre, b.members, b.cooperation)
     if not sc.blocks:
         problems.append("a scenario needs at least one block")
     if not isinstance(sc.base_year, int) or not isinstance(sc.horizon, int) or sc.horizon <= sc.base_year:
