@@ -241,7 +241,8 @@ def test_cooperation_result_shape_and_json(params):
                    ppt=ServiceSpec("likedeling", cost_per_inhabitant=900, saving_pct=8))
     r = co.cooperation_result(block, {"1": 8000, "2": 2000, "3": 1500, "4": 500}, params)
     json.dumps(r, allow_nan=False)
-    assert set(r) == {"form", "host", "members", "services", "totals", "exit", "dominance", "scorecard", "flags"}
+    assert set(r) == {"form", "forms_used", "host", "members", "services", "totals", "exit", "dominance",
+                      "scorecard", "flags"}
     assert r["members"]["1"] == {"role": "regionkommune", "kommuner": {"1": 8000.0, "2": 2000.0},
                                  "population": 10000.0, "seats": 3}
     assert r["members"]["3"]["seats"] == 2                    # the nemnd's legal minimum as default
@@ -260,6 +261,13 @@ def test_cooperation_result_shape_and_json(params):
 
 def test_result_flags_form_mismatches(params):
     block = _block()
+    mixed = BlockCooperation(form="vertskommune_nemnd", host="1", services={
+        "barnevern": ServiceSpec("per_innbygger"), "brann": ServiceSpec("per_innbygger", form="iks"),
+        "landbruk": ServiceSpec("per_innbygger", form="oppgavefellesskap")})
+    r = co.cooperation_result(Block("B", "1", block.members, mixed), {"1": 10, "2": 1, "3": 1, "4": 1}, params)
+    assert r["forms_used"] == ["vertskommune_nemnd", "iks", "oppgavefellesskap"]
+    assert r["services"]["brann"]["form"] == "iks" and r["services"]["barnevern"]["form"] == "vertskommune_nemnd"
+    assert {"code": "decisions_not_delegable", "services": ["landbruk"], "forms": ["oppgavefellesskap"]} in r["flags"]
     for form, code in [("oppgavefellesskap", "decisions_not_delegable"), ("samkommune", "historical_form"),
                        ("politisk_rad", "form_not_for_services")]:
         b = Block(block.name, block.centre, block.members,

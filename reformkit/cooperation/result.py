@@ -55,7 +55,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _service(name: str, spec, pop: dict[str, float], groups: dict, params: CooperationParams,
+def _service(name: str, spec, form: str, pop: dict[str, float], groups: dict, params: CooperationParams,
              kostra: pd.DataFrame | None) -> tuple[dict, dict]:
     """(service entry, exit entry) for one service."""
     cost, cost_source = cost_basis(name, params, list(pop), override=spec.cost_per_inhabitant, kostra=kostra,
@@ -72,7 +72,7 @@ def _service(name: str, spec, pop: dict[str, float], groups: dict, params: Coope
             row.update(own_cost=None, cost_before=None, cost_after=None, net_gain=None)
         table.update(total_cost=None, saving=None, total_cost_after=None)
     status = "computed" if known and saving_pct is not None else ("saving_unknown" if known else "cost_unknown")
-    entry = {"key": spec.key, "fixed_share": spec.fixed_share, "use": spec.use, "status": status,
+    entry = {"key": spec.key, "form": form, "fixed_share": spec.fixed_share, "use": spec.use, "status": status,
              "cost_per_inhabitant": cost, "cost_basis_source": cost_source, "saving_pct": saving_pct,
              "saving_source": saving_source, **table}
     exits = exit_shares(spec.key, pop, relative, fixed_share=spec.fixed_share, use=spec.use)
@@ -125,21 +125,21 @@ def _services_and_exits(coop, members: dict, params: CooperationParams,
     groups = {m: v["kommuner"] for m, v in members.items()}
     services, exits = {}, {}
     for name, spec in coop.services.items():
-        services[name], exits[name] = _service(name, spec, pop, groups, params, kostra)
+        services[name], exits[name] = _service(name, spec, coop.form_of(name), pop, groups, params, kostra)
     totals = _exit_totals(exits, services, list(members))
     return services, {leaver: {"services": {s: exits[s][leaver] for s in exits}, "totals": totals[leaver]}
                       for leaver in members}
 
 
-def _flags(form, coop, services: dict, params: CooperationParams, dom: dict, card: dict) -> list[dict]:
-    flags = []
-    if not form.in_force:
-        flags.append({"code": "historical_form", "form": form.key})
-    if coop.services and not form.services:
-        flags.append({"code": "form_not_for_services", "form": form.key, "services": list(coop.services)})
-    deciding = [s for s in coop.services if params.get(f"services.{s}.decisions", False)]
-    if deciding and not form.decisions:
-        flags.append({"code": "decisions_not_delegable", "form": form.key, "services": deciding})
+def _flags(coop, services: dict, params: CooperationParams, dom: dict, card: dict) -> list[dict]:
+    forms = load_forms()
+    flags = [{"code": "historical_form", "form": f} for f in coop.forms_used if not forms[f].in_force]
+    for code, bad in (("form_not_for_services", lambda s: not forms[coop.form_of(s)].services),
+                      ("decisions_not_delegable", lambda s: params.get(f"services.{s}.decisions", False)
+                       and not forms[coop.form_of(s)].decisions)):
+        hit = [s for s in coop.services if bad(s)]
+        if hit:
+            flags.append({"code": code, "services": hit, "forms": sorted({coop.form_of(s) for s in hit})})
     for status in ("cost_unknown", "saving_unknown"):
         hit = [s for s, e in services.items() if e["status"] == status]
         if hit:
@@ -162,11 +162,11 @@ def cooperation_result(block: Block, population: Mapping[str, float], params: Co
     Shape (member keys are kommunenummer; the centre stands for the regionkommune; kr a year; ``*_pct`` in per
     cent; shares 0–1; None where not computed)::
 
-        {"form": {"key", "in_force", "host_form", "joint_body", "decisions"},
-         "host": "1505" | None,
+        {"form": {"key", "in_force", "host_form", "joint_body", "decisions"},   # the top body's form
+         "host": "1505" | None, "forms_used": [form key, ...],   # the section's form and services' own
          "members": {m: {"role": "regionkommune" | "cooperating", "kommuner": {k: population},
                          "population", "seats"}},          # seats None for forms without a joint body
-         "services": {s: {"key", "fixed_share", "use", "status": "computed" | "saving_unknown" |
+         "services": {s: {"key", "form", "fixed_share", "use", "status": "computed" | "saving_unknown" |
                           "cost_unknown", "cost_per_inhabitant": {m: kr} | None,
                           "cost_basis_source": "scenario" | "kostra" | "parameter" | None,
                           "saving_pct", "saving_source": "scenario" | "parameter" | None,
@@ -204,7 +204,7 @@ def cooperation_result(block: Block, population: Mapping[str, float], params: Co
     card = scorecard(coop.governance, params)
     return _clean({
         "form": {"key": form.key, "in_force": form.in_force, "host_form": form.host,
-                 "joint_body": form.joint_body, "decisions": form.decisions},
+                 "joint_body": form.joint_body, "decisions": form.decisions}, "forms_used": coop.forms_used,
         "host": coop.host, "members": members, "services": services,
         "totals": _totals(services, list(members)), "exit": exit_doc, "dominance": dom, "scorecard": card,
-        "flags": _flags(form, coop, services, params, dom, card)})
+        "flags": _flags(coop, services, params, dom, card)})

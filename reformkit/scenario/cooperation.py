@@ -8,11 +8,12 @@ regionkommune) or a cooperating kommune. Naming another merging kommune is an er
 **YAML grammar** (every key but ``form`` is optional)::
 
     cooperation:
-      form: vertskommune_nemnd        # key of reference/cooperation-forms.yaml
-      host: Kristiansund              # required for forms with a host (vertskommune_*), else not allowed
+      form: vertskommune_nemnd        # key of reference/cooperation-forms.yaml: the form of the top body
+      host: Kristiansund              # required when a form used has a host (vertskommune_*), else not allowed
       seats: {Kristiansund: 3}        # seats in the top body; unlisted members get the form's minimum (>= 1)
       services:                       # service area (params/cooperation.yaml `services`) -> spec
         barnevern: per_innbygger      # shorthand for {key: per_innbygger}
+        brann: {key: per_innbygger, form: iks}                   # this service in another form
         ikt: {key: fast_pluss_per_innbygger, fixed_share: 0.3}   # fixed_share required for fast_pluss_*
         legevakt: {key: bruksbasert, use: {Kristiansund: 5200, Gjemnes: 400}}   # use required, every member
         ppt: {key: likedeling, cost_per_inhabitant: 900, saving_pct: 8}         # overrides of the defaults
@@ -38,7 +39,7 @@ FORMS_FILE = REFERENCE_DIR / "cooperation-forms.yaml"
 PARAMS_FILE = PARAMS_DIR / "cooperation.yaml"
 
 SECTION_KEYS = ("form", "host", "seats", "services", "governance")
-SERVICE_FIELDS = ("key", "fixed_share", "use", "cost_per_inhabitant", "saving_pct")
+SERVICE_FIELDS = ("key", "form", "fixed_share", "use", "cost_per_inhabitant", "saving_pct")
 ANSWERS = ("ja", "nei", "delvis")
 #: Cost-sharing keys -> the extra fields each requires (the grammar; labels live in params/cooperation.yaml).
 KEY_NEEDS: dict[str, tuple[str, ...]] = {
@@ -54,12 +55,14 @@ KEY_NEEDS: dict[str, tuple[str, ...]] = {
 class ServiceSpec:
     """How one service is shared: cost key and its inputs, and optional overrides of the defaults.
 
-    ``use`` maps cooperation member (kommunenummer once resolved) -> measured use; ``fixed_share`` is the part
-    (0–1) split equally; ``cost_per_inhabitant`` (kr a year) and ``saving_pct`` (per cent) override the
-    parameter defaults.
+    ``form`` runs this service in another legal form than the section's (e.g. brann in an IKS next to a
+    vertskommune for barnevern; None = the section's form); ``use`` maps cooperation member (kommunenummer
+    once resolved) -> measured use; ``fixed_share`` is the part (0–1) split equally; ``cost_per_inhabitant``
+    (kr a year) and ``saving_pct`` (per cent) override the parameter defaults.
     """
 
     key: str
+    form: str | None = None
     fixed_share: float | None = None
     use: dict[str, float] | None = None
     cost_per_inhabitant: float | None = None
@@ -97,6 +100,15 @@ class BlockCooperation:
         if self.governance:
             d["governance"] = dict(self.governance)
         return d
+
+    def form_of(self, service: str) -> str:
+        """The legal form that runs ``service`` (its own ``form`` or the section's)."""
+        return self.services[service].form or self.form
+
+    @property
+    def forms_used(self) -> list[str]:
+        """The section's form and every other form a service names, in order."""
+        return list(dict.fromkeys([self.form, *(s.form for s in self.services.values() if s.form)]))
 
     def seats_of(self, members: list[str]) -> dict[str, int]:
         """Seats per member, unlisted members at the form's minimum (at least 1)."""
@@ -138,11 +150,12 @@ def structure_problems(name: str, centre: str, members: Mapping[str, Any], coop:
     out = []
     if len(inside) < 2:
         out.append(f"block '{name}': a cooperation needs at least one kommune on track cooperate")
-    form = vocab.forms.get(coop.form)
-    if form is None:
-        out.append(f"block '{name}': unknown cooperation form '{coop.form}'")
-    elif bool(form["host"]) != (coop.host is not None):
-        out.append(f"block '{name}': form '{coop.form}' " + ("needs a host" if form["host"] else "has no host"))
+    unknown = [f for f in coop.forms_used if f not in vocab.forms]
+    if unknown:
+        out.append(f"block '{name}': unknown cooperation form {', '.join(unknown)}")
+    elif any(vocab.forms[f]["host"] for f in coop.forms_used) != (coop.host is not None):
+        out.append(f"block '{name}': " + ("no host for a vertskommune form" if coop.host is None
+                                          else "a host but no form with a host"))
     refs = [("host", coop.host)] if coop.host is not None else []
     refs += [("seats", k) for k in coop.seats]
     refs += [(f"services.{s}.use", k) for s, spec in coop.services.items() for k in (spec.use or {})]

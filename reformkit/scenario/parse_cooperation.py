@@ -97,23 +97,27 @@ def parse_cooperation(raw: Any, P, at: tuple, block: str, members: Mapping, cent
     elif rules is None:
         cx.add(("form",), f"unknown cooperation form {form!r}{suggest(form, vocab.forms)} "
                           f"(known: {', '.join(vocab.forms)})")
-    host = _host(raw, rules, form, cx)
     seats = _seats(raw.get("seats"), rules, form, cx) if "seats" in raw else {}
     services = _services(raw.get("services"), cx) if "services" in raw else {}
+    host = _host(raw, rules, form, services, cx)
     governance = _governance(raw.get("governance"), cx) if "governance" in raw else {}
     if rules is None:
         return None
     return BlockCooperation(form=form, host=host, seats=seats, services=services, governance=governance)
 
 
-def _host(raw: Mapping, rules: dict | None, form: Any, cx: _Context) -> str | None:
+def _host(raw: Mapping, rules: dict | None, form: Any, services: Mapping[str, ServiceSpec],
+          cx: _Context) -> str | None:
+    forms = vocabulary().forms
+    hosted = [f for f in dict.fromkeys([form, *(s.form for s in services.values())]) if f in forms
+              and forms[f]["host"]]
     if "host" not in raw or raw["host"] is None:
-        if rules is not None and rules["host"]:
-            cx.add(("form",), f"form '{form}' needs a host: add host (the centre or a cooperating kommune)")
+        if hosted:
+            cx.add(("form",), f"form '{hosted[0]}' needs a host: add host (the centre or a cooperating kommune)")
         return None
-    if rules is not None and not rules["host"]:
+    if rules is not None and not hosted:
         cx.add(("host",), f"form '{form}' has no host kommune; remove host (forms with a host: "
-                          f"{', '.join(k for k, r in vocabulary().forms.items() if r['host'])})")
+                          f"{', '.join(k for k, r in forms.items() if r['host'])})")
         return None
     return cx.ref(raw["host"], ("host",), "host")
 
@@ -178,6 +182,14 @@ def _service(name: str, spec: Any, path: tuple, cx: _Context) -> ServiceSpec | N
                f"services.{name}: " + ("missing 'key'" if key is None else f"unknown cost key {key!r}"
                                        f"{suggest(key, KEY_NEEDS)}") + f" (known: {', '.join(KEY_NEEDS)})")
     values: dict[str, Any] = {}
+    own_form = spec.get("form")
+    forms = vocabulary().forms
+    if own_form is not None and own_form not in forms:
+        cx.add(path + ("form",), f"services.{name}: unknown cooperation form {own_form!r}"
+                                 f"{suggest(own_form, forms)} (known: {', '.join(forms)})")
+        values["form"] = None
+    elif own_form is not None:
+        values["form"] = own_form
     limits = {"fixed_share": 1, "saving_pct": 100, "cost_per_inhabitant": None}
     for field_name, upper in limits.items():
         if spec.get(field_name) is None:
