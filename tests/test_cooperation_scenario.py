@@ -331,3 +331,52 @@ def test_shipped_scenarios_have_a_section_for_every_cooperating_block(fname, atl
     data = yaml.safe_load((SCENARIOS_DIR / fname).read_text(encoding="utf-8"))
     assert all("cooperation" in b for b in data["blocks"] if "cooperate" in b["members"].values())
     assert Track.COOPERATE in {t for b in sc.blocks for t in b.members.values()}
+
+
+# ---- fuzzing: a malformed section only ever raises ScenarioError -----------------------------------------------
+FUZZ_KEYS = ["form", "host", "seats", "services", "governance", "key", "use", "fixed_share", "saving_pct",
+             "cost_per_inhabitant", "barnevern", "legevakt", "iks", "vertskommune_nemnd", "bruksbasert",
+             "fast_pluss_per_innbygger", "input.1", "ja", "9901", "9905", "Testkommune 5", "x"]
+fuzz_scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=True),
+                         st.text(max_size=8), st.sampled_from(FUZZ_KEYS))
+fuzz_values = st.recursive(fuzz_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.one_of(st.sampled_from(FUZZ_KEYS), fuzz_scalars), inner,
+                                                 max_size=4)), max_leaves=20)
+
+
+@PROFILE
+@given(raw=fuzz_values)
+def test_random_sections_raise_only_scenario_error(raw, small_atlas):
+    d = {"name": "F", "base_year": 2020, "horizon": 2024,
+         "blocks": [{"name": "Nord", "centre": "9901", "members": {"9901": "merge", "9902": "merge",
+                                                                    "9905": "cooperate"}, "cooperation": raw}]}
+    for atlas in (small_atlas, None):
+        try:
+            sc = Scenario.from_dict(d, atlas=atlas)
+        except ScenarioError as exc:
+            assert exc.problems and all(isinstance(p, str) and "\n" not in p for p in exc.problems)
+        else:
+            assert Scenario.from_dict(sc.to_dict(), atlas=atlas) == sc
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(d=scenario_with_sections(), data=st.data())
+def test_edits_keep_sections_valid(d, data, small_atlas):
+    sc = Scenario.from_dict(d, atlas=small_atlas)
+    movable = [c for b in sc.blocks for c in b.members if c != b.centre]
+    code = data.draw(st.sampled_from(movable))
+    target = data.draw(st.sampled_from([b.name for b in sc.blocks]))
+    track = data.draw(st.sampled_from(list(Track)))
+    coop = sc.block(target).cooperation
+    use = {s: 7 for s, spec in (coop.services.items() if coop else []) if spec.use is not None}
+    for edit in (lambda: sc.moved(code, to_block=target, track=track),
+                 lambda: sc.moved(code, to_block=target, track=track, use=use),
+                 lambda: sc.with_centre(sc.block_of(code).name, code)):
+        try:
+            new = edit()
+        except ScenarioError as exc:
+            assert any("use" in p for p in exc.problems), exc.problems
+            continue
+        assert Scenario.from_yaml(new.to_yaml(), atlas=small_atlas) == new
+        for b in new.blocks:
+            assert b.cooperation is None or len(b.cooperation_members) >= 2

@@ -42,7 +42,7 @@ def cooperation_members(block: Block, population: Mapping[str, float]) -> dict[s
 
 
 def _clean(value: Any) -> Any:
-    """JSON-ready: NaN/inf -> None, numpy numbers -> float, recursively."""
+    """JSON-ready: NaN/inf -> None, numpy numbers -> float, -0.0 -> 0.0, recursively."""
     if isinstance(value, dict):
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -51,7 +51,7 @@ def _clean(value: Any) -> Any:
         return value
     if isinstance(value, (int, float)) or hasattr(value, "__float__"):
         f = float(value)
-        return None if math.isnan(f) or math.isinf(f) else (int(value) if isinstance(value, int) else f)
+        return None if math.isnan(f) or math.isinf(f) else (int(value) if isinstance(value, int) else f + 0.0)
     return value
 
 

@@ -109,8 +109,8 @@ def parse_cooperation(raw: Any, P, at: tuple, block: str, members: Mapping, cent
 def _host(raw: Mapping, rules: dict | None, form: Any, services: Mapping[str, ServiceSpec],
           cx: _Context) -> str | None:
     forms = vocabulary().forms
-    hosted = [f for f in dict.fromkeys([form, *(s.form for s in services.values())]) if f in forms
-              and forms[f]["host"]]
+    used = [f for f in (form, *(s.form for s in services.values())) if isinstance(f, str)]
+    hosted = [f for f in dict.fromkeys(used) if f in forms and forms[f]["host"]]
     if "host" not in raw or raw["host"] is None:
         if hosted:
             cx.add(("form",), f"form '{hosted[0]}' needs a host: add host (the centre or a cooperating kommune)")
@@ -184,7 +184,7 @@ def _service(name: str, spec: Any, path: tuple, cx: _Context) -> ServiceSpec | N
     values: dict[str, Any] = {}
     own_form = spec.get("form")
     forms = vocabulary().forms
-    if own_form is not None and own_form not in forms:
+    if own_form is not None and (not isinstance(own_form, str) or own_form not in forms):
         cx.add(path + ("form",), f"services.{name}: unknown cooperation form {own_form!r}"
                                  f"{suggest(own_form, forms)} (known: {', '.join(forms)})")
         values["form"] = None
