@@ -77,6 +77,8 @@ def test_kostra_hook_uses_members_own_figures(params):
 def test_overrides_are_checked(params):
     p = co.load_cooperation_params({"services.brann.cost_per_inhabitant": 1400, "dominance.max_ratio": 3})
     assert co.default_cost_per_inhabitant("brann", p) == 1400 and p.source("dominance.max_ratio") == "scenario"
+    nested = co.load_cooperation_params({"services": {"brann": {"cost_per_inhabitant": 1400}}})
+    assert nested.get("services.brann.cost_per_inhabitant") == 1400
     with pytest.raises(ParameterError) as exc:
         co.load_cooperation_params({"dominance.max_ration": 1, "dominance.majority_share": 1.5,
                                     "services.ppt.label": "x", "scorecard.met_share": True})
@@ -255,7 +257,8 @@ def test_cooperation_result_shape_and_json(params):
     assert r["totals"]["services_not_computed"] == ["legevakt"]
     assert r["exit"]["3"]["services"]["ppt"]["remaining"]["4"]["share_after_exit"] == 0.5
     codes = [f["code"] for f in r["flags"]]
-    assert {"cost_unknown", "saving_unknown", "dominance.population_majority", "pitfall.radmannsdilemmaet"} <= set(codes)
+    assert {"cost_unknown", "saving_unknown", "dominance.population_majority",
+            "pitfall.radmannsdilemmaet"} <= set(codes)
     assert co.cooperation_result(Block("X", "1", {"1": Track.MERGE}), {"1": 1}) is None
 
 

@@ -134,14 +134,14 @@ def test_bad_section_gives_clear_problem_lines(kind, atlas):
 
 
 def test_a_service_in_its_own_form(atlas):
-    text = GOOD.replace("barnevern: per_innbygger", "barnevern: per_innbygger\n        brann: {key: per_innbygger, form: iks}")
+    brann = "\n        brann: {key: per_innbygger, form: iks}"
+    text = GOOD.replace("barnevern: per_innbygger", "barnevern: per_innbygger" + brann)
     sc = Scenario.from_yaml(text, atlas=atlas)
     coop = sc.block("Nordmøre").cooperation
     assert coop.services["brann"].form == "iks" and coop.form_of("brann") == "iks"
     assert coop.form_of("barnevern") == "vertskommune_nemnd" and coop.forms_used == ["vertskommune_nemnd", "iks"]
     assert Scenario.from_yaml(sc.to_yaml(), atlas=atlas) == sc
-    iks_host = text.replace("form: vertskommune_nemnd", "form: iks").replace("brann: {key: per_innbygger, form: iks}",
-                                                                        "brann: {key: per_innbygger, form: vertskommune_nemnd}")
+    iks_host = text.replace("form: vertskommune_nemnd", "form: iks").replace("form: iks}", "form: vertskommune_nemnd}")
     assert Scenario.from_yaml(iks_host, atlas=atlas).block("Nordmøre").cooperation.host == "1505"   # host for brann
 
 

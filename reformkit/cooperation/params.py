@@ -5,8 +5,9 @@ criterion labels, checklist questions, pitfall lessons), each leaf ``{value, sou
 come back as None from :meth:`CooperationParams.get`.
 
 Overrides (``assumptions: {cooperation: {...}}`` in a scenario, or the ``overrides`` argument) use dotted
-paths from the root, e.g. ``{"dominance.max_ratio": 1.5, "services.brann.cost_per_inhabitant": 1400}``;
-an override may supply an ``unknown`` number but may not change text or lists.
+paths from the root or nested mappings, e.g. ``{"dominance.max_ratio": 1.5}`` or
+``{"services": {"brann": {"cost_per_inhabitant": 1400}}}``; an override may supply an ``unknown`` number but
+may not change text, lists or switches.
 """
 from __future__ import annotations
 
@@ -70,6 +71,14 @@ def _leaves(node: Any, prefix: str = "") -> dict[str, dict]:
     return out
 
 
+def _flat(overrides: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in overrides.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        out.update(_flat(value, path) if isinstance(value, Mapping) else {path: value})
+    return out
+
+
 def _set(values: dict, path: str, value: Any) -> None:
     *head, last = path.split(".")
     node = values
@@ -105,7 +114,8 @@ def load_cooperation_params(overrides: Mapping[str, Any] | None = None, params_d
     sources = {path: str(leaf["source"]) for path, leaf in leaves.items()}
     values = copy.deepcopy(values)
     problems = []
-    for path, value in (overrides or {}).items():
+    overrides = _flat(overrides or {})
+    for path, value in overrides.items():
         if path not in leaves:
             problems.append(f"{where}: unknown parameter '{path}'")
             continue
@@ -116,4 +126,4 @@ def load_cooperation_params(overrides: Mapping[str, Any] | None = None, params_d
             _set(values, path, value)
     if problems:
         raise ParameterError(f"{where}: invalid cooperation parameters", problems)
-    return CooperationParams(values=values, sources=sources, overridden=dict(overrides or {}))
+    return CooperationParams(values=values, sources=sources, overridden=overrides)

@@ -294,7 +294,7 @@ class Scenario:
         ``cooperation`` is a :class:`.cooperation.BlockCooperation` or a mapping shaped like the YAML section
         (kommune names or numbers); a mapping is validated like a file and every problem reported at once.
 
-        >>> sc2 = sc.with_cooperation("Nordmøre", {"form": "iks", "services": {"brann": "per_innbygger"}})  # doctest: +SKIP
+        >>> sc.with_cooperation("Nordmøre", {"form": "iks", "services": {"brann": "per_innbygger"}})  # doctest: +SKIP
         """
         b = self.block(block)
         if isinstance(cooperation, Mapping):

@@ -97,19 +97,20 @@ def parse_cooperation(raw: Any, P, at: tuple, block: str, members: Mapping, cent
     elif rules is None:
         cx.add(("form",), f"unknown cooperation form {form!r}{suggest(form, vocab.forms)} "
                           f"(known: {', '.join(vocab.forms)})")
-    seats = _seats(raw.get("seats"), rules, form, cx) if "seats" in raw else {}
+    seats = _seats(raw["seats"], rules, form, cx) if raw.get("seats") is not None else {}
     services = _services(raw.get("services"), cx) if "services" in raw else {}
-    host = _host(raw, rules, form, services, cx)
+    host = _host(raw, rules, form, cx)
     governance = _governance(raw.get("governance"), cx) if "governance" in raw else {}
     if rules is None:
         return None
     return BlockCooperation(form=form, host=host, seats=seats, services=services, governance=governance)
 
 
-def _host(raw: Mapping, rules: dict | None, form: Any, services: Mapping[str, ServiceSpec],
-          cx: _Context) -> str | None:
+def _host(raw: Mapping, rules: dict | None, form: Any, cx: _Context) -> str | None:
     forms = vocabulary().forms
-    used = [f for f in (form, *(s.form for s in services.values())) if isinstance(f, str)]
+    services = raw.get("services") if isinstance(raw.get("services"), Mapping) else {}
+    own = [spec.get("form") for spec in services.values() if isinstance(spec, Mapping)]
+    used = [f for f in (form, *own) if isinstance(f, str)]
     hosted = [f for f in dict.fromkeys(used) if f in forms and forms[f]["host"]]
     if "host" not in raw or raw["host"] is None:
         if hosted:
@@ -158,7 +159,8 @@ def _services(raw: Any, cx: _Context) -> dict[str, ServiceSpec]:
     for name, spec in raw.items():
         path = ("services", str(name))
         if name not in vocab.services:
-            cx.add(path, f"unknown service '{name}'{suggest(name, vocab.services)} (known: {', '.join(vocab.services)})")
+            cx.add(path, f"unknown service '{name}'{suggest(name, vocab.services)} "
+                         f"(known: {', '.join(vocab.services)})")
             continue
         parsed = _service(name, {"key": spec} if isinstance(spec, str) else spec, path, cx)
         if parsed is not None:
