@@ -3,7 +3,7 @@
 See :mod:`.cooperation` for the grammar. Decisions: a section on a block without any kommune on track
 cooperate is an error (a cooperation needs a partner; remove the section or put a kommune on cooperate);
 kommune references resolve like ``members`` (names or numbers) and must name a cooperation member (the centre
-for the regionkommune, or a cooperating kommune).
+for the regionkommune, or a cooperating kommune); without an Atlas they must be written as in ``members``.
 """
 from __future__ import annotations
 
