@@ -28,7 +28,8 @@ class Rule:
     ``kind``: ``number``, ``int`` (whole number), ``bool``, ``text``, ``choice`` (one of ``options``),
     ``kommuner`` / ``fylker`` (lists of 4- / 2-digit numbers as text), ``texts``, ``numbers`` / ``ints`` (lists), ``bands`` (list of
     ``[lower bound, amount]`` pairs) or ``optional_number`` (a number or the word ``estimate``). ``low`` and
-    ``high`` bound numbers (inclusive); ``length`` fixes a list's length; ``unknown`` allows the word unknown.
+    ``high`` bound numbers (inclusive); ``length`` fixes a list's length; ``unknown`` allows the word unknown;
+    ``fixed`` leaves (vocabulary, switches) may not be overridden by a scenario.
     """
 
     kind: str = "number"
@@ -37,6 +38,7 @@ class Rule:
     unknown: bool = False
     length: int | None = None
     options: tuple[str, ...] = ()
+    fixed: bool = False
 
     def problem(self, value: Any) -> str | None:
         """What is wrong with ``value``, or None."""
@@ -136,6 +138,8 @@ class GroupSpec:
             return f"{path}: unknown parameter (no rule in reformkit.params.rules for group {self.name!r})"
         if override and value == UNKNOWN:
             return f"{path}: a scenario gives a value, not 'unknown'"
+        if override and rule.fixed:
+            return f"{path}: text, lists and switches cannot be overridden"
         problem = rule.problem(value)
         return f"{path}: {problem}" if problem else None
 
@@ -247,6 +251,22 @@ PROPOSE = GroupSpec(
               "solver.fallback_min_seconds", "solver.fallback_share", "solver.penalty_factor", "sweep.small_block_thresholds",
               "ranking.weights", "ranking.reach_minutes"))
 
+WORDS = Rule("text", fixed=True)
+
+COOPERATION = GroupSpec(
+    "cooperation", ("cooperation",),
+    rules={"national_need_per_inhabitant": NUMBER, "sector_weights.*": SHARE,
+           "services.*.label": WORDS, "services.*.sector": WORDS, "services.*.kostra_area": WORDS,
+           "services.*.share_of_sector": Rule(high=1.0, unknown=True), "services.*.kostra_share": Rule(high=1.0, unknown=True),
+           "services.*.saving_pct": Rule(high=100.0, unknown=True), "services.*.decisions": Rule("bool", fixed=True),
+           "services.*.cost_per_inhabitant": AMOUNT_OR_UNKNOWN, "keys.*.label": WORDS,
+           "dominance.majority_share": SHARE, "dominance.max_ratio": NUMBER, "scorecard.answers.*": SHARE,
+           "scorecard.met_share": SHARE, "scorecard.criteria.*.label": WORDS, "scorecard.criteria.*.weight": NUMBER,
+           "scorecard.criteria.*.questions.*": WORDS, "pitfalls.*.label": WORDS, "pitfalls.*.lesson": WORDS,
+           "pitfalls.*.questions": Rule("texts", fixed=True), "pitfalls.*.threshold": NUMBER},
+    required=("national_need_per_inhabitant", "sector_weights", "services", "keys", "dominance.majority_share",
+              "dominance.max_ratio", "scorecard.answers", "scorecard.met_share", "scorecard.criteria", "pitfalls"))
+
 #: Every group, by the name a scenario's ``assumptions`` uses for it.
 GROUPS: dict[str, GroupSpec] = {g.name: g for g in (ECONOMY, SUSTAINABILITY, CRITERIA, GEO, TRAVEL, PROJECTION,
-                                                     PROPOSE)}
+                                                     PROPOSE, COOPERATION)}

@@ -8,10 +8,11 @@ kommune of its own inside the block's binding cooperation.
 >>> sc = rk.load_scenario("data/scenarios/more-og-romsdal-4.yaml")     # doctest: +SKIP
 >>> sc2 = sc.moved("Gjemnes", to_block="Nordmøre", track="merge")      # doctest: +SKIP
 """
+from .cooperation import BlockCooperation, ServiceSpec
 from .model import Block, Scenario, Track, check_structure, projection_alternatives
 from .names import KommuneIndex, kommune_index
 from .parse import load_scenario
 from .reading import MAX_FILE_BYTES
 
-__all__ = ["Block", "Scenario", "Track", "load_scenario", "KommuneIndex", "kommune_index", "MAX_FILE_BYTES",
-           "projection_alternatives", "check_structure"]
+__all__ = ["Block", "BlockCooperation", "Scenario", "ServiceSpec", "Track", "load_scenario", "KommuneIndex",
+           "kommune_index", "MAX_FILE_BYTES", "projection_alternatives", "check_structure"]

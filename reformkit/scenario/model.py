@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 
 from ..errors import ScenarioError
 from ..params import load_parameters
+from .cooperation import BlockCooperation, adjusted, members_of, structure_problems
 from .names import normalise
 from .reading import printable
 
@@ -57,12 +58,14 @@ class Block:
     """A kommuneblokk around one tyngdepunkt.
 
     ``centre`` is the centre kommune (a member on track merge); ``members`` maps kommune -> Track, by
-    kommunenummer once the scenario is resolved against an Atlas (by the names as written before).
+    kommunenummer once the scenario is resolved against an Atlas (by the names as written before);
+    ``cooperation`` is the block's optional cooperation section (:class:`.cooperation.BlockCooperation`).
     """
 
     name: str
     centre: str
     members: dict[str, Track] = field(default_factory=dict)
+    cooperation: BlockCooperation | None = None
 
     @property
     def merging(self) -> list[str]:
@@ -73,6 +76,12 @@ class Block:
     def cooperating(self) -> list[str]:
         """Members on track cooperate: kommuner that stay, in binding cooperation with the block."""
         return [k for k, t in self.members.items() if t is Track.COOPERATE]
+
+    @property
+    def cooperation_members(self) -> list[str]:
+        """Members of the block's cooperation: the centre (for the whole regionkommune) and every cooperating
+        kommune."""
+        return members_of(self.centre, self.members)
 
 
 @dataclass(frozen=True)
@@ -142,8 +151,9 @@ class Scenario:
         }
         if self.area is not None:
             d["area"] = list(self.area)
-        d["blocks"] = [{"name": b.name, "centre": b.centre,
-                        "members": {k: t.value for k, t in b.members.items()}} for b in self.blocks]
+        d["blocks"] = [{"name": b.name, "centre": b.centre, "members": {k: t.value for k, t in b.members.items()}}
+                       | ({"cooperation": b.cooperation.to_dict()} if b.cooperation is not None else {})
+                       for b in self.blocks]
         d["assumptions"] = dict(self.assumptions)
         return d
 
@@ -220,12 +230,16 @@ class Scenario:
         check_structure(new)
         return new
 
-    def moved(self, kommune: str | int, to_block: str | None = None, track: str | Track | None = None) -> "Scenario":
+    def moved(self, kommune: str | int, to_block: str | None = None, track: str | Track | None = None, *,
+              use: Mapping[str, float] | None = None) -> "Scenario":
         """Move a kommune to another block and/or change its track.
 
         ``to_block=None`` keeps its block; ``track=None`` keeps its track (merge when it joins a block from
         outside). A block's centre cannot leave it or go to track cooperate: give the block a new centre
-        first (:meth:`with_centre`).
+        first (:meth:`with_centre`). Cooperation sections follow the move (:func:`.cooperation.adjusted`): a
+        kommune that leaves a cooperation loses its seats and use (its use goes to the regionkommune when it
+        joins it), a departing host hands the role to the centre, and a section without cooperating kommuner
+        is dropped. ``use`` gives the kommune's use per use-based service when it joins a cooperation.
 
         >>> sc2 = sc.moved("Gjemnes", to_block="Nordmøre", track="merge")     # doctest: +SKIP
         """
@@ -246,7 +260,7 @@ class Scenario:
             members = {k: t for k, t in b.members.items() if k != code}
             if b is target:
                 members = dict(b.members) | {code: new_track}
-            blocks.append(Block(b.name, b.centre, members))
+            blocks.append(_rebuilt(b, b.centre, members, {code: dict(use or {})}))
         return self._with_blocks(blocks)
 
     def with_centre(self, block: str, kommune: str | int) -> "Scenario":
@@ -255,7 +269,7 @@ class Scenario:
         code = self._ref(kommune)
         if code not in b.members:
             raise ScenarioError(f"scenario '{self.name}': {self._label(code)} is not a member of block '{b.name}'")
-        return self._with_blocks(Block(x.name, code, x.members | {code: Track.MERGE}) if x is b else x
+        return self._with_blocks(_rebuilt(x, code, x.members | {code: Track.MERGE}) if x is b else x
                                  for x in self.blocks)
 
     def with_block(self, name: str, centre: str | int, members: Mapping | Iterable | None = None) -> "Scenario":
@@ -276,7 +290,7 @@ class Scenario:
         if taken:
             raise ScenarioError(f"scenario '{self.name}': {self._label(taken[0].centre)} is the centre of block "
                                 f"'{taken[0].name}'")
-        blocks = [Block(b.name, b.centre, {k: t for k, t in b.members.items() if k not in wanted})
+        blocks = [_rebuilt(b, b.centre, {k: t for k, t in b.members.items() if k not in wanted})
                   for b in self.blocks]
         return self._with_blocks(blocks + [Block(name, centre_code, wanted)])
 
@@ -289,12 +303,63 @@ class Scenario:
         target = self.block(into) if into is not None else None
         if target is gone:
             raise ScenarioError(f"scenario '{self.name}': cannot merge block '{name}' into itself")
-        blocks = [Block(b.name, b.centre, b.members | gone.members) if b is target else b
+        blocks = [_rebuilt(b, b.centre, b.members | gone.members) if b is target else b
                   for b in self.blocks if b is not gone]
         return self._with_blocks(blocks)
 
+    def with_cooperation(self, block: str, cooperation: BlockCooperation | Mapping | None) -> "Scenario":
+        """Set, replace or (with None) remove a block's cooperation section.
+
+        ``cooperation`` is a :class:`.cooperation.BlockCooperation` or a mapping shaped like the YAML section
+        (kommune names or numbers); a mapping is validated like a file and every problem reported at once.
+
+        >>> sc.with_cooperation("Nordmøre", {"form": "iks", "services": {"brann": "per_innbygger"}})  # doctest: +SKIP
+        """
+        b = self.block(block)
+        if isinstance(cooperation, Mapping):
+            cooperation = self._parsed_cooperation(b, cooperation)
+        return self._with_blocks(Block(x.name, x.centre, x.members, cooperation) if x is b else x
+                                 for x in self.blocks)
+
+    def _parsed_cooperation(self, b: Block, raw: Mapping) -> BlockCooperation | None:
+        from .parse import _Problems
+        from .parse_cooperation import parse_cooperation
+
+        def code(ref):
+            try:
+                return self._ref(ref)
+            except ScenarioError:
+                return ref                      # reported by the validation below
+        raw = dict(raw)
+        if raw.get("host") is not None:
+            raw["host"] = code(raw["host"])
+        if isinstance(raw.get("seats"), Mapping):
+            raw["seats"] = {code(k): v for k, v in raw["seats"].items()}
+        if isinstance(raw.get("services"), Mapping):
+            raw["services"] = {s: (dict(v) | {"use": {code(k): u for k, u in v["use"].items()}})
+                               if isinstance(v, Mapping) and isinstance(v.get("use"), Mapping) else v
+                               for s, v in raw["services"].items()}
+        P = _Problems(f"scenario '{self.name}'", {})
+        coop = parse_cooperation(raw, P, ("blocks", b.name, "cooperation"), b.name, b.members, b.centre, None, None)
+        P.raise_if_any()
+        return coop
+
     def _label(self, code: str) -> str:
         return f"{code} {self.names[code]}" if code in self.names else code
+
+
+def _rebuilt(b: Block, centre: str, members: dict[str, Track],
+             joiner_use: Mapping[str, Mapping[str, float]] | None = None) -> Block:
+    """Block ``b`` with a new centre and members, its cooperation section kept consistent."""
+    if b.cooperation is not None and joiner_use:
+        new_coop = set(members_of(centre, members)) - set(members_of(b.centre, b.members))
+        use_based = {s for s, spec in b.cooperation.services.items() if spec.use is not None}
+        unknown = {s for k in new_coop for s in (joiner_use.get(k) or {})} - use_based
+        if unknown:
+            raise ScenarioError(f"block '{b.name}': use given for {', '.join(sorted(unknown))}, which is not a "
+                                f"use-based service of the block's cooperation")
+    return Block(b.name, centre, members,
+                 adjusted(b.cooperation, (b.centre, b.members), (centre, members), joiner_use))
 
 
 def check_structure(sc: Scenario) -> None:
@@ -314,6 +379,8 @@ def check_structure(sc: Scenario) -> None:
             if k in seen:
                 problems.append(f"kommune {k} is in blocks '{seen[k]}' and '{b.name}'")
             seen[k] = b.name
+        if b.cooperation is not None:
+            problems += structure_problems(b.name, b.centre, b.members, b.cooperation)
     if not sc.blocks:
         problems.append("a scenario needs at least one block")
     if not isinstance(sc.base_year, int) or not isinstance(sc.horizon, int) or sc.horizon <= sc.base_year:

@@ -1,20 +1,21 @@
 """Validating scenario data: every problem at once, each naming file, line, block and kommune."""
 from __future__ import annotations
 
-import difflib
 import re
 from pathlib import Path
 from typing import Any, Mapping
 
 from ..errors import ParameterError, ScenarioError
 from ..params import GROUPS, load_parameters
+from ._util import kind as _kind, kommune_key as _kommune_key, suggest as _suggest
 from .model import (DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario, Track,
                     projection_alternatives)
 from .names import kommune_index, normalise
+from .parse_cooperation import parse_cooperation
 from .reading import parse_yaml, printable, read_text
 
 TOP_KEYS = ("name", "description", "borders", "base_year", "horizon", "projection", "area", "blocks", "assumptions")
-BLOCK_KEYS = ("name", "centre", "members")
+BLOCK_KEYS = ("name", "centre", "members", "cooperation")
 BORDER_YEARS = (2024, 2019)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -67,18 +68,6 @@ class _Problems:
             raise ScenarioError(f"{self.file}: {n} problem{'s' if n > 1 else ''} in the scenario", self.items)
 
 
-def _suggest(word: Any, options) -> str:
-    hits = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f"; did you mean '{hits[0]}'?" if hits else ""
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
-
-
 def _year(data: Mapping, key: str, default: int, P: _Problems) -> int | None:
     if key not in data or data[key] is None:
         return default
@@ -95,14 +84,6 @@ def _year(data: Mapping, key: str, default: int, P: _Problems) -> int | None:
 def _fylker(area: list[str] | None) -> list[str] | None:
     """The fylkesnummer of an area (names shared by two kommuner are narrowed to them)."""
     return [a for a in area if len(a) == 2] if area else area
-
-
-def _kommune_key(raw: Any) -> str | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        return f"{raw:04d}" if 0 < raw < 10000 else str(raw)
-    return raw if isinstance(raw, str) else None
 
 
 def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source: str | None = None,
@@ -314,5 +295,10 @@ def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
                                "(it forms the regionkommune)", block=bname, kommune=centre)
                 else:
                     centre = match
-        blocks.append(Block(bname, centre if isinstance(centre, str) else "", members))
+        coop = None
+        if "cooperation" in b:
+            valid_centre = centre if isinstance(centre, str) and members.get(centre) is Track.MERGE else None
+            coop = parse_cooperation(b["cooperation"], P, at + ("cooperation",), bname, members, valid_centre,
+                                     index, area)
+        blocks.append(Block(bname, centre if isinstance(centre, str) else "", members, coop))
     return blocks

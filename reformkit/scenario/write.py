@@ -23,6 +23,9 @@ _Dumper.add_representer(str, _str)
 
 _MEMBER = re.compile(r"^(?P<indent> {4,})(?P<q>['\"]?)(?P<code>\d{4})(?P=q): (?P<track>merge|cooperate)$")
 _CENTRE = re.compile(r"^(?P<indent> {2,})centre: (?P<q>['\"]?)(?P<code>\d{4})(?P=q)$")
+# cooperation sections: the host, and kommune keys of seats and use tables (number values)
+_HOST = re.compile(r"^(?P<indent> {4,})host: (?P<q>['\"]?)(?P<code>\d{4})(?P=q)$")
+_FIGURE = re.compile(r"^(?P<indent> {6,})(?P<q>['\"]?)(?P<code>\d{4})(?P=q): -?[0-9][0-9.e+-]*$")
 
 
 def scenario_yaml(sc: Scenario) -> str:
@@ -33,7 +36,7 @@ def scenario_yaml(sc: Scenario) -> str:
         return plain
     out = []
     for line in plain.splitlines():
-        m = _MEMBER.match(line) or _CENTRE.match(line)
+        m = _MEMBER.match(line) or _CENTRE.match(line) or _HOST.match(line) or _FIGURE.match(line)
         if m and m.group("code") in sc.names:
             line = f"{line}  # {sc.names[m.group('code')]}"
         out.append(line)
