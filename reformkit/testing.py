@@ -24,6 +24,23 @@ def _age_profile(rng: np.random.Generator, size: int) -> np.ndarray:
     return rng.multinomial(size, w / w.sum())
 
 
+def _population(codes: list[str], sizes: list[int], years: range, rng: np.random.Generator) -> pd.DataFrame:
+    """Population that grows by 1 % a year and ages cohort by cohort, in the Atlas's long format."""
+    frames = []
+    for code, size in zip(codes, sizes):
+        for sex in ("female", "male"):
+            counts = _age_profile(rng, max(size // 2, 10)).astype(float)
+            for year in years:
+                frames.append(pd.DataFrame({"kommunenummer": code, "year": year, "age": AGES, "sex": sex,
+                                            "population": counts.round().astype(int)}))
+                births = counts[20:45].sum() * 0.06
+                counts = np.r_[births, counts[:-2], counts[-2] + counts[-1]] * 1.01
+    population = pd.concat(frames, ignore_index=True).astype(
+        {"year": "int16", "age": "int16", "population": "int32"})
+    population["sex"] = pd.Categorical(population["sex"])
+    return population
+
+
 def synthetic_atlas(nx: int = 4, ny: int = 3, years: range = range(2010, 2025), seed: int = 0,
                     fylker: int = 1, cell_km: float = 20.0, sizes: list[int] | None = None,
                     island: bool = False) -> Atlas:
@@ -63,18 +80,7 @@ def synthetic_atlas(nx: int = 4, ny: int = 3, years: range = range(2010, 2025), 
     kommuner["area_km2_geom"] = kommuner["areal_km2"]
     kommuner.index = pd.Index(codes)
 
-    frames = []
-    for code, size in zip(codes, sizes):
-        for sex in ("female", "male"):
-            counts = _age_profile(rng, max(size // 2, 10)).astype(float)
-            for year in years:
-                frames.append(pd.DataFrame({"kommunenummer": code, "year": year, "age": AGES, "sex": sex,
-                                            "population": counts.round().astype(int)}))
-                births = counts[20:45].sum() * 0.06
-                counts = np.r_[births, counts[:-2], counts[-2] + counts[-1]] * 1.01
-    population = pd.concat(frames, ignore_index=True).astype(
-        {"year": "int16", "age": "int16", "population": "int32"})
-    population["sex"] = pd.Categorical(population["sex"])
+    population = _population(codes, sizes, years, rng)
     fyl = kommuner.dissolve(by="fylkesnummer", as_index=False)[["fylkesnummer", "fylkesnavn", "geometry"]]
     return Atlas(
         borders=2024,

@@ -13,7 +13,7 @@ from reformkit.economy import (aggregate_need, apply_assumptions, block_economy,
                                expenditure_need, kostra_comparison, load_economy_params, merger_schedule,
                                regionsenter)
 from reformkit.economy.demography import AGE_LABELS, as_age_table
-from reformkit.economy.merger import _ramp, admin_savings, cooperation_savings
+from reformkit.economy.merger import _ramp, admin_savings
 from reformkit.errors import DataError, ParameterError
 from reformkit.paths import PARAMS_DIR
 from reformkit.population import AGE_GROUPS, age_group_table
@@ -145,17 +145,14 @@ def test_storbytilskudd_kommuner_must_be_four_digit_strings(params):
 
 # ---- 4. one ramp, one age table, one correction ----------------------------------------------------------------
 
-def test_admin_and_cooperation_savings_share_the_phase_in_ramp(params):
-    p = apply_assumptions(params, {"economy": {"saving_per_service_per_kommune": 1e6, "services_in_cooperation": 2,
-                                               "phase_in_years": 3}}, ORIGIN)
+def test_admin_savings_follow_the_phase_in_ramp(params):
+    p = apply_assumptions(params, {"economy": {"phase_in_years": 3}}, ORIGIN)
     sched = merger_schedule(3, {2025: 10_000.0}, 2025, p)
-    coop = cooperation_savings(2, list(range(2024, 2031)), 2025, p)
     for year in range(2025, 2031):
         i = year - 2025 + 1
         assert sched.loc[year, "admin_savings"] == pytest.approx(admin_savings(i, 3, p))
         assert sched.loc[year, "admin_savings"] == pytest.approx(2 * BASIS * 0.35 * _ramp(i, 3))
-        assert coop[year] == pytest.approx(4e6 * _ramp(i, 3))
-    assert coop[2024] == 0 and [_ramp(i, 3) for i in (1, 3, 4)] == [pytest.approx(1 / 3), 1.0, 1.0]
+    assert [_ramp(i, 3) for i in (1, 3, 4)] == [pytest.approx(1 / 3), 1.0, 1.0]
 
 
 def test_age_labels_are_the_population_groups_and_one_helper_reads_both_tables(small_atlas):

@@ -116,7 +116,7 @@ def test_cli_project_errors_exit_2_without_output(tmp_path, capsys, monkeypatch)
 def test_recoding_breaks_are_not_cohort_change(atlas):
     """Ålesund/Haram were apportioned 50/50 by the source data before 2024; the jump at 2023 -> 2024 is a
     recoding artefact, and projecting it would double Ålesund and halve Haram by 2040."""
-    from reformkit.population.projection import population_cube
+    from reformkit.population import population_cube
 
     cube = population_cube(atlas)
     k = {c: i for i, c in enumerate(cube.codes)}

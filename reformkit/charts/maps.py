@@ -12,7 +12,7 @@ import shapely
 
 from ..fmt import nb_int
 from ..geodata import MapLayers
-from ..narrative.labels import TRACK_LEGEND
+from ..narrative.labels import CHART as L, TRACK_LEGEND
 from .style import PALETTE, TRACK_OPACITY
 
 
@@ -70,11 +70,11 @@ def kommune_map(layers: MapLayers, table: pd.DataFrame, colour: str, *, colour_t
         ctx_props = pd.DataFrame({"kommunenummer": ctx, "navn": layers.names.loc[ctx]}, index=ctx)
         marks.append(alt.Chart(_inline(_features(geoms, ctx_props))).mark_geoshape(
             fill="#e6e6e6", stroke="white", strokeWidth=0.5).encode(
-            tooltip=[alt.Tooltip("navn:N", title="Kommune")]))
+            tooltip=[alt.Tooltip("navn:N", title=L["kommune"])]))
     enc = {
         "color": alt.Color(f"{colour}:N", title=colour_title,
                            scale=alt.Scale(domain=domain, range=list(palette)[:max(1, len(domain))] if len(domain) <= len(palette) else alt.Undefined)),
-        "tooltip": [alt.Tooltip("navn:N", title="Kommune")] + [alt.Tooltip(f"{c}:N", title=t) for c, t in tooltip],
+        "tooltip": [alt.Tooltip("navn:N", title=L["kommune"])] + [alt.Tooltip(f"{c}:N", title=t) for c, t in tooltip],
     }
     if opacity:
         levels = list(dict.fromkeys(table[opacity].astype(str)))
@@ -87,7 +87,7 @@ def kommune_map(layers: MapLayers, table: pd.DataFrame, colour: str, *, colour_t
         pts["navn"] = layers.names.loc[centres].to_numpy()
         base = alt.Chart(alt.Data(values=pts.to_dict("records"))).encode(
             longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"),
-            tooltip=[alt.Tooltip("navn:N", title="Senter")])
+            tooltip=[alt.Tooltip("navn:N", title=L["centre"])])
         marks.append(base.mark_point(shape="diamond", size=90, filled=True, color="black", stroke="white"))
         marks.append(base.mark_text(dy=-11, fontSize=11, fontWeight="bold", color="#222")
                       .encode(text=alt.Text("navn:N")))
@@ -109,11 +109,11 @@ def block_map(layers: MapLayers, members: pd.DataFrame, *, centres: Iterable[str
     ...                                "track": ["merge", "cooperate"]}), centres=["1505"])  # doctest: +SKIP
     """
     t = members.copy()
-    t["Blokk"] = t["block"].astype(str)
-    t["Spor"] = t["track"].map(lambda v: TRACK_LEGEND.get(str(getattr(v, "value", v)), str(v)))
-    tip = [("Blokk", "Blokk"), ("Spor", "Spor")]
+    t[L["block"]] = t["block"].astype(str)
+    t[L["track"]] = t["track"].map(lambda v: TRACK_LEGEND.get(str(getattr(v, "value", v)), str(v)))
+    tip = [(L["block"], L["block"]), (L["track"], L["track"])]
     if "population" in t.columns:
-        t["Innbyggere"] = t["population"].map(nb_int)
-        tip.append(("Innbyggere", "Innbyggere"))
-    return kommune_map(layers, t, "Blokk", colour_title="Blokk", tooltip=tip, context_codes=context_codes,
-                       centres=centres, opacity="Spor", opacity_title="Spor", width=width, height=height, title=title)
+        t[L["population"]] = t["population"].map(nb_int)
+        tip.append((L["population"], L["population"]))
+    return kommune_map(layers, t, L["block"], colour_title=L["block"], tooltip=tip, context_codes=context_codes,
+                       centres=centres, opacity=L["track"], opacity_title=L["track"], width=width, height=height, title=title)

@@ -159,6 +159,26 @@ def register_2024(valid24: dict[str, str], fylker: pd.DataFrame, names: pd.DataF
     return pd.DataFrame(rows)
 
 
+def _boundaries(session, valid24: dict, fylker: pd.DataFrame, progress: bool, steps) -> tuple:
+    """Kartverket's kommune and fylke boundaries (checked against SSB KLASS' 2024 kommuner) and names."""
+    kommuner_geo = geonorge.fetch_kommuner(session, progress=progress)
+    steps.update(1)
+    fylker_geo = geonorge.fetch_fylker(session, progress=progress)
+    names = geonorge.fetch_names(session)
+    steps.update(1)
+    codes24, geo_codes = set(valid24), set(kommuner_geo["kommunenummer"])
+    extra, lacking = sorted(geo_codes - codes24), sorted(codes24 - geo_codes)
+    if extra or lacking:
+        raise DataError("Kartverket's current kommune boundaries are not on the 2024 borders of SSB KLASS",
+                        [f"{geonorge.KOMMUNER_URL}: kommuner not in KLASS 2024: {', '.join(extra[:10]) or '-'}",
+                         f"{geonorge.KOMMUNER_URL}: KLASS 2024 kommuner missing: {', '.join(lacking[:10]) or '-'}"])
+    # Official names (with Sami/Kven forms) as in the KLASS register of 2024.
+    kommuner_geo["kommunenavn"] = kommuner_geo["kommunenummer"].map(valid24)
+    fylkesnavn = dict(zip(fylker["code"], fylker["name"]))
+    fylker_geo["fylkesnavn"] = fylker_geo["fylkesnummer"].map(fylkesnavn).fillna(fylker_geo["fylkesnavn"])
+    return kommuner_geo, fylker_geo, names
+
+
 def fetch_core_raw(session, *, progress: bool = True, root: Path | None = None,
                    mirror: str | Path | None = None, first_year: int = FIRST_YEAR,
                    last_year: int | None = None) -> tuple[dict, dict]:
@@ -189,26 +209,12 @@ def fetch_core_raw(session, *, progress: bool = True, root: Path | None = None,
     pop19 = onpop.recode(raw_pop[raw_pop["year"] <= 2019], weights19, "kommunenummer_2019", keys=("age",))
     steps.update(1)
     steps.set_postfix_str("Kartverket")
-    kommuner_geo = geonorge.fetch_kommuner(session, progress=progress)
-    steps.update(1)
-    fylker_geo = geonorge.fetch_fylker(session, progress=progress)
-    names = geonorge.fetch_names(session)
-    steps.update(1)
-    codes24, geo_codes = set(valid[2024]), set(kommuner_geo["kommunenummer"])
-    extra, lacking = sorted(geo_codes - codes24), sorted(codes24 - geo_codes)
-    if extra or lacking:
-        raise DataError("Kartverket's current kommune boundaries are not on the 2024 borders of SSB KLASS",
-                        [f"{geonorge.KOMMUNER_URL}: kommuner not in KLASS 2024: {', '.join(extra[:10]) or '-'}",
-                         f"{geonorge.KOMMUNER_URL}: KLASS 2024 kommuner missing: {', '.join(lacking[:10]) or '-'}"])
-    # Official names (with Sami/Kven forms) as in the KLASS register of 2024.
-    kommuner_geo["kommunenavn"] = kommuner_geo["kommunenummer"].map(valid[2024])
-    fylkesnavn = dict(zip(fylker["code"], fylker["name"]))
-    fylker_geo["fylkesnavn"] = fylker_geo["fylkesnummer"].map(fylkesnavn).fillna(fylker_geo["fylkesnavn"])
+    kommuner_geo, fylker_geo, names = _boundaries(session, valid[2024], fylker, progress, steps)
     steps.set_postfix_str("register")
     register = register_2024(valid[2024], fylker, names, kommuner_geo)
     ba = offline.get("ba_regions")
     if ba is None:
-        ba = empty_ba(codes24)
+        ba = empty_ba(set(valid[2024]))
         where["ba_regions"] = None  # no source at all: columns left empty
     raw = {
         "kommuner_2024_geo": kommuner_geo,

@@ -10,13 +10,12 @@ from .._io import json_number
 from ..notices import Notice, notice
 from ..params import load_parameters
 from .demography import AGE_LABELS, SERVICES, as_age_table, expenditure_need
-from .merger import (COMPONENTS, cooperation_savings, has_storbytilskudd, merger_schedule, present_value,
-                     regional_loss)
+from .merger import COMPONENTS, has_storbytilskudd, merger_schedule, present_value, regional_loss
 from .params import EconomyParams
 
 _USED_PARAMS = ["cost_key.age", "cost_key.basis", "service_split", "smakommunetilskudd", "distriktstilskudd",
                 "nord_norge", "regionsenter", "inndelingstilskudd", "engangstilskudd", "reformstotte", "merger",
-                "admin_savings", "cooperation", "discount_rate"]
+                "admin_savings", "discount_rate"]
 
 
 def _track(value: Any) -> str:
@@ -44,9 +43,9 @@ def block_economy(scenario: Any, kommuner: pd.DataFrame, pop: pd.DataFrame, bloc
     ``expenditure_need`` (year -> per service, total, per inhabitant), ``merger`` (year -> lost_basis,
     lost_regional, inndelingstilskudd, regionsenter, one_off, admin_savings, net; empty when fewer than two
     kommuner merge), ``present_value`` (net, kr, discounted to base_year), ``present_value_components``,
-    ``cooperation`` (savings of the cooperation track or its status), ``not_computed`` and ``notes``
-    (:class:`~reformkit.notices.Notice` lists, worded by the narrative), and ``parameters`` (the values used,
-    with sources; None for an unknown value). Years are string keys.
+    ``not_computed`` and ``notes`` (:class:`~reformkit.notices.Notice` lists, worded by the narrative), and
+    ``parameters`` (the values used, with sources; None for an unknown value). Years are string keys. The
+    cooperation track's money is in ``blocks[].cooperation`` (:mod:`reformkit.cooperation`).
     """
     if params is None:
         origin = getattr(scenario, "source", None) or f"scenario '{scenario.name}'"
@@ -54,68 +53,60 @@ def block_economy(scenario: Any, kommuner: pd.DataFrame, pop: pd.DataFrame, bloc
     base, horizon = int(scenario.base_year), int(scenario.horizon)
     members = {str(k): _track(t) for k, t in block.members.items()}
     merge = [k for k, t in members.items() if t == "merge"]
-    coop = [k for k, t in members.items() if t == "cooperate"]
     table = as_age_table(pop, list(members))
     table = table[(table.index.get_level_values(1) >= base) & (table.index.get_level_values(1) <= horizon)]
     # the need is linear in persons: the block's need is the need of its summed age groups
     block_ages = table[list(AGE_LABELS)].groupby(level=1).sum()
     block_ages.index = pd.MultiIndex.from_product([[block.name], block_ages.index], names=["unit", "year"])
     block_need = expenditure_need(block_ages, params, base_year=base).set_index("year")
-    not_computed: list[Notice] = []
-    notes = [notice("need_from_age_criteria")]
     doc: dict[str, Any] = {
         "expenditure_need_change": {y: v["change_total"] for y, v in _by_year(block_need[["change_total"]]).items()},
         "expenditure_need": _by_year(block_need[[*SERVICES, "total", "per_inhabitant"]]),
         "merger": {}, "present_value": 0.0, "present_value_components": {},
+        "not_computed": [], "notes": [notice("need_from_age_criteria")],
     }
-    start = base + int(params.get("merger.start_offset_years"))
-    rate = float(params.get("discount_rate"))
     if len(merge) >= 2:
-        totals = table["total"] if "total" in table.columns else table[list(AGE_LABELS)].sum(axis=1)
-        merged = totals[totals.index.get_level_values(0).isin(merge)].groupby(level=1).sum()
-        member_base = totals[(totals.index.get_level_values(0).isin(merge))
-                             & (totals.index.get_level_values(1) == base)].droplevel(1)
-        fylke = kommuner["fylkesnummer"].astype(str).to_dict()
-        zones = params.get("nord_norge.zone_of_fylke")
-        member_zone = {k: zones.get(fylke.get(k)) for k in merge}
-        regional = regional_loss({k: float(member_base.get(k, 0.0)) for k in merge}, member_zone, params)
-        not_computed += regional.not_computed
-        notes += regional.notes
-        if any(fylke.get(k) in params.get("nord_norge.partial_zone_fylker") for k in merge):
-            not_computed.append(notice("nord_norge_partial_zone"))
-        sched = merger_schedule(len(merge), {int(y): float(v) for y, v in merged.items()}, start, params,
-                                regional, base_population=float(merged.get(base, merged.iloc[0])), members=merge)
-        doc["merger"] = _by_year(sched[[*COMPONENTS, "net"]])
-        doc["present_value"] = json_number(present_value(sched["net"], base, rate), 0)
-        doc["present_value_components"] = {c: json_number(present_value(sched[c], base, rate), 0) for c in COMPONENTS}
-        doc["regionkommune_kommuner"] = len(merge)
-        storby = has_storbytilskudd(merge, params)
-        if storby:
-            names = kommuner["kommunenavn_kort"].astype(str).to_dict()
-            notes.append(notice("no_regionsenter_storby", kommuner=[[k, names.get(k, k)] for k in storby]))
-        if sched.index.max() > horizon:
-            notes.append(notice("population_held_after", year=horizon))
-        notes.append(notice("basis_ungraded"))
-        if regional.not_computed:
-            notes.append(notice("regional_loss_after", years=int(params.get("inndelingstilskudd.full_years"))))
+        _merger(doc, table, merge, kommuner, params, base, horizon)
     else:
-        notes.append(notice("no_merger"))
-    coop_series = cooperation_savings(len(coop), list(range(start, start + int(params.get("merger.analysis_years")))),
-                                      start, params) if coop else None
-    if coop and coop_series is None:
-        doc["cooperation"] = {"status": notice("cooperation_not_computed"), "kommuner": len(coop),
-                              "reason": notice("cooperation_savings_unknown")}
-        not_computed.append(notice("cooperation_savings"))
-    elif coop:
-        doc["cooperation"] = {"status": notice("cooperation_computed"), "kommuner": len(coop),
-                              "savings": {str(y): json_number(v, 0) for y, v in coop_series.items()},
-                              "present_value": json_number(present_value(coop_series, base, rate), 0)}
-    else:
-        doc["cooperation"] = {"status": notice("cooperation_none"), "kommuner": 0}
-    doc["not_computed"] = not_computed
-    doc["notes"] = notes
+        doc["notes"].append(notice("no_merger"))
     doc["parameters"] = params.used(_USED_PARAMS)
     return doc
+
+
+def _merger(doc: dict, table: pd.DataFrame, merge: list[str], kommuner: pd.DataFrame, params: EconomyParams,
+            base: int, horizon: int) -> None:
+    """Fill ``doc`` with the merger's yearly schedule, present values and what could not be computed."""
+    not_computed: list[Notice] = doc["not_computed"]
+    notes: list[Notice] = doc["notes"]
+    start = base + int(params.get("merger.start_offset_years"))
+    rate = float(params.get("discount_rate"))
+    totals = table["total"] if "total" in table.columns else table[list(AGE_LABELS)].sum(axis=1)
+    in_merge = totals.index.get_level_values(0).isin(merge)
+    merged = totals[in_merge].groupby(level=1).sum()
+    member_base = totals[in_merge & (totals.index.get_level_values(1) == base)].droplevel(1)
+    fylke = kommuner["fylkesnummer"].astype(str).to_dict()
+    zones = params.get("nord_norge.zone_of_fylke")
+    regional = regional_loss({k: float(member_base.get(k, 0.0)) for k in merge},
+                             {k: zones.get(fylke.get(k)) for k in merge}, params)
+    not_computed += regional.not_computed
+    notes += regional.notes
+    if any(fylke.get(k) in params.get("nord_norge.partial_zone_fylker") for k in merge):
+        not_computed.append(notice("nord_norge_partial_zone"))
+    sched = merger_schedule(len(merge), {int(y): float(v) for y, v in merged.items()}, start, params,
+                            regional, base_population=float(merged.get(base, merged.iloc[0])), members=merge)
+    doc["merger"] = _by_year(sched[[*COMPONENTS, "net"]])
+    doc["present_value"] = json_number(present_value(sched["net"], base, rate), 0)
+    doc["present_value_components"] = {c: json_number(present_value(sched[c], base, rate), 0) for c in COMPONENTS}
+    doc["regionkommune_kommuner"] = len(merge)
+    storby = has_storbytilskudd(merge, params)
+    if storby:
+        names = kommuner["kommunenavn_kort"].astype(str).to_dict()
+        notes.append(notice("no_regionsenter_storby", kommuner=[[k, names.get(k, k)] for k in storby]))
+    if sched.index.max() > horizon:
+        notes.append(notice("population_held_after", year=horizon))
+    notes.append(notice("basis_ungraded"))
+    if regional.not_computed:
+        notes.append(notice("regional_loss_after", years=int(params.get("inndelingstilskudd.full_years"))))
 
 
 def waterfall_table(economy: dict, year: int | str | None = None) -> pd.DataFrame:

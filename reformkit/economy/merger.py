@@ -233,17 +233,3 @@ def present_value(amounts: pd.Series, base_year: int, rate: float) -> float:
     200.0
     """
     return float(sum(v / (1.0 + rate) ** (int(y) - base_year) for y, v in amounts.items()))
-
-
-def cooperation_savings(n_cooperating: int, years: list[int], start_year: int,
-                        params: EconomyParams) -> pd.Series | None:
-    """Savings of the cooperation track: kommuner × services × saving per service, phased in like the
-    administrative savings. None when the per-service saving or the number of services is not given.
-    """
-    per_service = params.get("cooperation.saving_per_service_per_kommune")
-    services = params.get("cooperation.services_in_cooperation")
-    if per_service is None or services is None:
-        return None
-    phase = params.get("admin_savings.phase_in_years")
-    full = n_cooperating * float(services) * float(per_service)
-    return pd.Series({y: full * _ramp(y - start_year + 1, phase) for y in years}, dtype=float)

@@ -219,8 +219,6 @@ def evaluate(scenario: Scenario, atlas, params: Parameters | None = None) -> Sce
     workbench) only regroups it. See :class:`ScenarioResult` for the tables.
 
     >>> res = evaluate(rk.load_scenario("data/scenarios/more-og-romsdal-4.yaml"), rk.load_atlas())  # doctest: +SKIP
-    >>> res.kommuner_before, res.kommuner_after                                                   # doctest: +SKIP
-    (27, 18)
     """
     sc = scenario.resolve(atlas)
     params = scenario_parameters(sc, params)   # bad assumptions fail before any computation

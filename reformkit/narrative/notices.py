@@ -65,13 +65,11 @@ TEXTS: dict[str, str | Callable[[dict], str]] = {
     "troms_zone_unknown": ("Troms: om kommunene er i tiltakssonen eller ikke, står ikke i dataene; tapet er 0 bare "
                            "om alle er i samme sone"),
     "distriktstilskudd": "Distriktstilskudd: beløp per kommune finnes ikke i dataene (ikke beregnet)",
-    "cooperation_not_computed": labels.NOT_COMPUTED,
-    "cooperation_computed": "beregnet",
-    "cooperation_none": "ingen kommuner på samarbeidssporet",
-    "cooperation_savings_unknown": ("Innsparing per tjeneste og antall tjenester i samarbeidet er ikke kjent; sett "
-                                    "cooperation.saving_per_service_per_kommune og "
-                                    "cooperation.services_in_cooperation i scenarioets assumptions."),
-    "cooperation_savings": "Samarbeidssporet: innsparing per tjeneste er ikke kjent (ikke beregnet)",
+
+
+
+
+
     "kostra_missing": f"KOSTRA-tall er ikke hentet, så sammenligningen mangler: {_FETCH_HINT}.",
     "kostra_none_for_kommuner": "KOSTRA-tallene har ingen tall for disse kommunene i {year}.",
     "kostra_table": _kostra_table,

@@ -179,8 +179,6 @@ ECONOMY = GroupSpec(
         "merger.start_offset_years": WHOLE, "merger.analysis_years": YEARS, "merger.one_off_in_year": YEARS,
         "admin_savings.fixed_cost_per_kommune": NUMBER, "admin_savings.realisation_share": SHARE,
         "admin_savings.phase_in_years": YEARS,
-        "cooperation.saving_per_service_per_kommune": AMOUNT_OR_UNKNOWN,
-        "cooperation.services_in_cooperation": Rule("int", unknown=True),
         "discount_rate": SHARE,
     },
     required=(
@@ -197,7 +195,7 @@ ECONOMY = GroupSpec(
         "engangstilskudd.per_kommune_beyond_three", "reformstotte.bands",
         "merger.start_offset_years", "merger.analysis_years", "merger.one_off_in_year",
         "admin_savings.fixed_cost_per_kommune", "admin_savings.realisation_share", "admin_savings.phase_in_years",
-        "cooperation.saving_per_service_per_kommune", "cooperation.services_in_cooperation", "discount_rate",
+        "discount_rate",
     ),
     derived={"admin_savings.fixed_cost_per_kommune": (
         "cost_key.basis.unit_amount",

@@ -3,7 +3,8 @@
 See :mod:`reformkit.population.projection` for the projection method and its limits.
 """
 from .groups import AGE_GROUPS, age_group_table, old_age_support_ratio, sum_age_groups
-from .projection import CUBE, ENGINE_ALTERNATIVES, SSB_ALTERNATIVES, Cube, ProjectionParams, population_cube
+from .cube import CUBE, Cube, population_cube
+from .projection import ENGINE_ALTERNATIVES, SSB_ALTERNATIVES, ProjectionParams
 from .backtest import BACKTEST_GROUPS, METHODS, backtest, backtest_errors
 from .series import population_series, project, project_cube, project_units, read_ssb_projection, series_cube
 

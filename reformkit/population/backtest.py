@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from .projection import ProjectionParams, population_cube
+from .cube import population_cube
+from .projection import ProjectionParams
 from .series import project_cube
 
 #: Groups compared in the back-test: id -> lowest age.

@@ -11,8 +11,9 @@ from ..data.store import Dataset
 from ..errors import CacheMissingError, DataError, ParameterError
 from ..params import ParamTree, load_parameters
 from .groups import MAX_AGE
-from .projection import (ENGINE_ALTERNATIVES, MAX_HORIZON_YEARS, SSB_ALTERNATIVES, N_AGES, ProjectionParams,
-                         estimate_rates, population_cube, project_array)
+from .cube import N_AGES, population_cube
+from .projection import (ENGINE_ALTERNATIVES, MAX_HORIZON_YEARS, SSB_ALTERNATIVES, ProjectionParams, estimate_rates,
+                         project_array)
 
 if TYPE_CHECKING:
     from ..data.atlas import Atlas

@@ -1,7 +1,6 @@
 """Validating scenario data: every problem at once, each naming file, line, block and kommune."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -11,11 +10,10 @@ from ._util import kind as _kind, kommune_key as _kommune_key, suggest as _sugge
 from .model import (DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario, Track,
                     projection_alternatives)
 from .names import kommune_index, normalise
-from .parse_cooperation import parse_cooperation
+from .parse_blocks import BLOCK_KEYS, parse_blocks as _blocks  # noqa: F401  (BLOCK_KEYS re-exported)
 from .reading import parse_yaml, printable, read_text
 
 TOP_KEYS = ("name", "description", "borders", "base_year", "horizon", "projection", "area", "blocks", "assumptions")
-BLOCK_KEYS = ("name", "centre", "members", "cooperation")
 BORDER_YEARS = (2024, 2019)
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -81,11 +79,6 @@ def _year(data: Mapping, key: str, default: int, P: _Problems) -> int | None:
     return value
 
 
-def _fylker(area: list[str] | None) -> list[str] | None:
-    """The fylkesnummer of an area (names shared by two kommuner are narrowed to them)."""
-    return [a for a in area if len(a) == 2] if area else area
-
-
 def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source: str | None = None,
           load: bool = False, early: list[str] | None = None) -> Scenario:
     """Validate scenario data and build a Scenario; resolve names when an Atlas is given (or ``load``)."""
@@ -98,61 +91,14 @@ def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source
         if key not in TOP_KEYS:
             P.add((str(key),), f"unknown key '{key}'{_suggest(key, TOP_KEYS)}")
 
-    name = data.get("name")
-    if name is None:
-        P.add((), "missing 'name' (the scenario's title)")
-    elif not isinstance(name, str) or not name.strip():
-        P.add(("name",), f"name must be non-empty text, got {_kind(name)} {name!r}")
-    description = data.get("description") or ""
-    if not isinstance(description, str):
-        P.add(("description",), f"description must be text, got {_kind(description)}")
-        description = ""
-
-    borders = data.get("borders", DEFAULT_BORDERS)
-    if isinstance(borders, bool) or borders not in BORDER_YEARS:
-        P.add(("borders",), f"borders must be one of {', '.join(map(str, BORDER_YEARS))}, got {borders!r}")
-        borders = None
-    base_year = _year(data, "base_year", borders or DEFAULT_BORDERS, P)
-    horizon = _year(data, "horizon", DEFAULT_HORIZON, P)
-    if base_year is not None and horizon is not None and horizon <= base_year:
-        P.add(("horizon",), f"horizon {horizon} must be after base_year {base_year}")
-
-    projection = data.get("projection", DEFAULT_PROJECTION)
-    alternatives = projection_alternatives()
-    if projection is None:
-        projection = DEFAULT_PROJECTION
-    elif not isinstance(projection, str) or projection not in alternatives:
-        P.add(("projection",), f"unknown projection alternative {projection!r}{_suggest(projection, alternatives)} "
-                               f"(known: {', '.join(alternatives)})")
-
+    name, description, borders, base_year, horizon, projection = _header(data, P)
     area = _area(data.get("area"), P)
     assumptions = _assumptions(data.get("assumptions"), P)
 
-    if atlas is None and load and borders is not None:
-        from ..data import load_atlas
-        atlas = load_atlas(borders)
-    index = kommune_index(atlas) if atlas is not None else None
-    if atlas is not None and borders is not None and atlas.borders != borders:
-        P.add(("borders",), f"the scenario is on {borders} borders but the data given is on {atlas.borders} borders")
-        index = None
-    if atlas is not None and base_year is not None and base_year not in atlas.years:
-        P.add(("base_year",), f"no observed population for base_year {base_year} on {atlas.borders} borders "
-                              f"(observed {atlas.years[0]}–{atlas.years[-1]})")
-    if index is not None and area:
-        known = set(index.fylke.values())
-        for f in area:
-            if len(f) == 2 and f not in known:
-                P.add(("area",), f"no fylke {f} on {atlas.borders} borders{_suggest(f, sorted(known))}")
-            elif len(f) == 4 and f not in index.codes:
-                P.add(("area",), f"no kommune {f} on {atlas.borders} borders")
-
+    index = _index(atlas, load, borders, base_year, area, P)
     blocks = _blocks(data.get("blocks"), P, index, area)
     if index is not None and area and blocks is not None:
-        placed = {k for b in blocks for k in b.members}
-        for code in sorted(c for c, f in index.fylke.items() if f in area or c in area):
-            if code not in placed:
-                P.add(("area",), f"kommune {code} {index.short[code]} of area {', '.join(area)} is in no block "
-                                 f"(every kommune of the area belongs to exactly one block)")
+        _check_covered(blocks, index, area, P)
     P.raise_if_any()
     names = {k: index.short[k] for b in blocks for k in b.members} if index is not None else {}
     return Scenario(name=name.strip(), blocks=blocks, description=description, borders=borders,
@@ -199,106 +145,66 @@ def _assumptions(raw: Any, P: _Problems) -> dict:
     return dict(assumptions)
 
 
-def _blocks(raw: Any, P: _Problems, index, area) -> list[Block] | None:
-    if raw is None:
-        P.add((), "missing 'blocks' (a list of kommuneblokker, each with name, centre and members)")
-        return None
-    if not isinstance(raw, list) or not raw:
-        P.add(("blocks",), f"blocks must be a non-empty list of blocks, got {_kind(raw) if raw != [] else 'an empty list'}")
-        return None
-    blocks: list[Block] = []
-    seen_names: dict[str, str] = {}
-    home: dict[str, str] = {}        # kommune key -> block it was first placed in
-    for i, b in enumerate(raw):
-        at = ("blocks", i)
-        if not isinstance(b, Mapping):
-            P.add(at, f"block {i + 1} must be a mapping with name, centre and members, got {_kind(b)}")
-            continue
-        bname = b.get("name")
-        if not isinstance(bname, str) or not bname.strip():
-            P.add(at + ("name",) if "name" in b else at,
-                  f"block {i + 1} needs a name (text{'; quote names like yes/no/on/off' if isinstance(bname, bool) else ''}), "
-                  f"got {_kind(bname)}")
-            bname = f"#{i + 1}"
-        bname = bname.strip()
-        for key in b:
-            if key not in BLOCK_KEYS:
-                P.add(at + (str(key),), f"unknown key '{key}'{_suggest(key, BLOCK_KEYS)}", block=bname)
-        if normalise(bname) in seen_names:
-            P.add(at + ("name",), f"two blocks are called '{bname}'; block names must differ", block=bname)
-        seen_names[normalise(bname)] = bname
-        if re.fullmatch(r"\d{4}", bname):
-            P.add(at + ("name",), "a block name cannot be a kommunenummer", block=bname)
+def _header(data: Mapping, P: _Problems) -> tuple:
+    """name, description, borders, base_year, horizon and projection, each checked."""
+    name = data.get("name")
+    if name is None:
+        P.add((), "missing 'name' (the scenario's title)")
+    elif not isinstance(name, str) or not name.strip():
+        P.add(("name",), f"name must be non-empty text, got {_kind(name)} {name!r}")
+    description = data.get("description") or ""
+    if not isinstance(description, str):
+        P.add(("description",), f"description must be text, got {_kind(description)}")
+        description = ""
 
-        members: dict[str, Track] = {}
-        raw_members = b.get("members")
-        if not isinstance(raw_members, Mapping) or not raw_members:
-            P.add(at + ("members",) if "members" in b else at,
-                  "members must be a non-empty mapping of kommune: track (merge or cooperate)", block=bname)
-            raw_members = None
-        given: dict[str, Any] = {}
-        for raw_key, raw_track in (raw_members or {}).items():
-            mat = at + ("members", str(raw_key))
-            key = _kommune_key(raw_key)
-            track = Track.parse(raw_track)
-            if track is None:
-                P.add(mat, f"unknown track {raw_track!r}{_suggest(raw_track, [t.value for t in Track])}; "
-                           f"use merge or cooperate", block=bname, kommune=raw_key)
-            if key is None:
-                P.add(mat, f"expected a kommune name or number, got {_kind(raw_key)}", block=bname, kommune=raw_key)
-                continue
-            code = key
-            if index is not None:
-                res = index.resolve(key, _fylker(area))
-                if res.code is None:
-                    P.add(mat, res.problem, block=bname, kommune=raw_key)
-                    continue
-                code = res.code
-            ident = code if index is not None else normalise(code)
-            if ident in given:
-                P.add(mat, f"listed twice in this block (as '{given[ident]}' and '{raw_key}')", block=bname,
-                      kommune=raw_key)
-                continue
-            given[ident] = raw_key
-            if ident in home:
-                label = index.describe(code) if index is not None else code
-                P.add(mat, f"{label} is also in block '{home[ident]}'; a kommune belongs to exactly one block",
-                      block=bname, kommune=raw_key)
-                continue
-            home[ident] = bname
-            if track is not None:
-                members[code] = track
+    borders = data.get("borders", DEFAULT_BORDERS)
+    if isinstance(borders, bool) or borders not in BORDER_YEARS:
+        P.add(("borders",), f"borders must be one of {', '.join(map(str, BORDER_YEARS))}, got {borders!r}")
+        borders = None
+    base_year = _year(data, "base_year", borders or DEFAULT_BORDERS, P)
+    horizon = _year(data, "horizon", DEFAULT_HORIZON, P)
+    if base_year is not None and horizon is not None and horizon <= base_year:
+        P.add(("horizon",), f"horizon {horizon} must be after base_year {base_year}")
 
-        centre = _kommune_key(b.get("centre"))
-        cat = at + ("centre",)
-        if b.get("centre") is None:
-            P.add(at, "no centre; name the tyngdepunkt (a member on track merge)", block=bname)
-        elif centre is None:
-            P.add(cat, f"centre must be a kommune name or number, got {_kind(b.get('centre'))}", block=bname)
-        else:
-            code = centre
-            if index is not None:
-                res = index.resolve(centre, _fylker(area))
-                code = res.code
-                if code is None:
-                    P.add(cat, f"centre: {res.problem}", block=bname, kommune=centre)
-            if code is not None:
-                match = code if index is not None else next(
-                    (k for k in members if normalise(k) == normalise(code)), None)
-                ident = code if index is not None else normalise(code)
-                if match is None or match not in members:
-                    if ident not in given and raw_members:   # members that failed were reported already
-                        P.add(cat, "the centre is not a member of the block; add it with track merge",
-                              block=bname, kommune=centre)
-                elif members[match] is not Track.MERGE:
-                    P.add(cat, "the centre is on track cooperate; the centre must be on track merge "
-                               "(it forms the regionkommune)", block=bname, kommune=centre)
-                else:
-                    centre = match
-        coop = None
-        if "cooperation" in b:
-            valid_centre = centre if isinstance(centre, str) and members.get(centre) is Track.MERGE else None
-            coop = parse_cooperation(b["cooperation"], P, at + ("cooperation",), bname, members, valid_centre,
-                                     index, area)
-        blocks.append(Block(bname, centre if isinstance(centre, str) else "", members, coop))
-    return blocks
+    projection = data.get("projection", DEFAULT_PROJECTION)
+    alternatives = projection_alternatives()
+    if projection is None:
+        projection = DEFAULT_PROJECTION
+    elif not isinstance(projection, str) or projection not in alternatives:
+        P.add(("projection",), f"unknown projection alternative {projection!r}{_suggest(projection, alternatives)} "
+                               f"(known: {', '.join(alternatives)})")
+
+    return name, description, borders, base_year, horizon, projection
+
+
+def _index(atlas, load: bool, borders: int | None, base_year: int | None, area: list[str] | None, P: _Problems):
+    """The Atlas's name index when the scenario is resolved against one (loaded when ``load``), with the
+    checks of borders, base year and area against it; None when there is no (matching) Atlas."""
+    if atlas is None and load and borders is not None:
+        from ..data import load_atlas
+        atlas = load_atlas(borders)
+    index = kommune_index(atlas) if atlas is not None else None
+    if atlas is not None and borders is not None and atlas.borders != borders:
+        P.add(("borders",), f"the scenario is on {borders} borders but the data given is on {atlas.borders} borders")
+        index = None
+    if atlas is not None and base_year is not None and base_year not in atlas.years:
+        P.add(("base_year",), f"no observed population for base_year {base_year} on {atlas.borders} borders "
+                              f"(observed {atlas.years[0]}–{atlas.years[-1]})")
+    if index is not None and area:
+        known = set(index.fylke.values())
+        for f in area:
+            if len(f) == 2 and f not in known:
+                P.add(("area",), f"no fylke {f} on {atlas.borders} borders{_suggest(f, sorted(known))}")
+            elif len(f) == 4 and f not in index.codes:
+                P.add(("area",), f"no kommune {f} on {atlas.borders} borders")
+
+    return index
+
+
+def _check_covered(blocks: list[Block], index, area: list[str], P: _Problems) -> None:
+    """Every kommune of the area belongs to a block."""
+    placed = {k for b in blocks for k in b.members}
+    for code in sorted(c for c, f in index.fylke.items() if f in area or c in area):
+        if code not in placed:
+            P.add(("area",), f"kommune {code} {index.short[code]} of area {', '.join(area)} is in no block "
+                             f"(every kommune of the area belongs to exactly one block)")
