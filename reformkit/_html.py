@@ -1,4 +1,9 @@
-"""Jinja2 for the HTML reformkit writes itself: the report index page, tables and notes.
+"""HTML that reformkit writes itself: escaping, safe Markdown, and jinja2 templates (index page, tables, notes).
+
+Every piece of user or data text that reaches HTML — scenario names and descriptions, block names, kommune
+labels from an imported mirror — goes through :func:`escape` or is rendered by :func:`markdown_html`, which
+escapes any raw HTML inside the Markdown. Nothing a scenario file contains can run script in a report or the
+workshop.
 
 Templates live in ``reformkit/resources/templates/``; a project overrides one by placing a file of the same
 name in ``<project>/templates/`` (:func:`reformkit.paths.template_file`). The report page template itself is
@@ -23,6 +28,31 @@ from .paths import template_file
 
 def _escape(value: Any) -> Markup:
     return value if isinstance(value, Markup) else Markup(html.escape(str(value)))
+
+
+def escape(text: Any) -> str:
+    """``text`` safe to put into HTML (``&``, ``<``, ``>`` and quotes escaped); trusted Markup passes as is.
+
+    >>> escape('<img src=x onerror="alert(1)">')
+    '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+    """
+    return str(_escape(text))
+
+
+@functools.cache
+def _markdown():
+    import mistune
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
+def markdown_html(text: str) -> str:
+    """Markdown rendered to HTML with every raw HTML tag in it escaped, so text built from a scenario's names
+    and descriptions shows as text and never runs.
+
+    >>> markdown_html("**Blokk** <script>alert(1)</script>")
+    '<p><strong>Blokk</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\\n'
+    """
+    return _markdown()(str(text))
 
 
 def _load(name: str) -> tuple[str, str, Callable[[], bool]]:
