@@ -47,10 +47,10 @@ def driver():
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """A scenario report and its county overview, rendered in parallel (two worker processes)."""
+    """Two scenario reports and their county overview, rendered in parallel (two worker processes)."""
     out = tmp_path_factory.mktemp("browser")
-    res = report.render_batch([SCENARIOS_DIR / "more-og-romsdal-2.yaml"], out, jobs=2, compare=False,
-                              progress=False)
+    res = report.render_batch([SCENARIOS_DIR / "more-og-romsdal-2.yaml", SCENARIOS_DIR / "more-og-romsdal-4.yaml"],
+                              out, jobs=2, compare=False, progress=False)
     assert not res.failures, [o.error for o in res.failures]
     return out
 
@@ -79,7 +79,7 @@ def test_network_is_really_off(driver):
     assert "function" not in text  # the library's source would be shown as text had it loaded
 
 
-@pytest.mark.parametrize("name", ["more-og-romsdal-2.html", "fylke-15.html"])
+@pytest.mark.parametrize("name", ["more-og-romsdal-2.html", "more-og-romsdal-4.html", "fylke-15.html"])
 def test_report_draws_every_chart_offline(driver, rendered, name):
     charts, log = _open(driver, rendered / name)
     assert len(charts) >= 4
@@ -92,5 +92,20 @@ def test_report_draws_every_chart_offline(driver, rendered, name):
 def test_index_links_open(driver, rendered):
     _, log = _open(driver, rendered / "index.html", expect_charts=False)
     links = driver.execute_script("return Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
-    assert sorted(links) == ["fylke-15.html", "more-og-romsdal-2.html"]
+    assert sorted(links) == ["fylke-15.html", "more-og-romsdal-2.html", "more-og-romsdal-4.html"]
     assert not [m for m in log if m["level"] == "SEVERE"]
+
+
+def test_report_shows_each_blocks_cooperation(driver, rendered):
+    """The 4-block scenario describes a cooperation in every block: the report shows, per block, the members'
+    shares (a table headed "Deltaker"), the exit chart and the governance scorecard."""
+    _open(driver, rendered / "more-og-romsdal-4.html")
+    headings = driver.execute_script("return Array.from(document.querySelectorAll('h2, h3')).map(h => h.innerText)")
+    assert any("Forpliktende samarbeid (spor 2)" in h for h in headings)
+    for block in ("Nordre Sunnmøre", "Søre Sunnmøre", "Romsdal", "Nordmøre"):
+        assert any(h.strip().startswith(block) for h in headings), (block, headings)
+    tables = driver.execute_script(
+        "return Array.from(document.querySelectorAll('table')).map(t => t.querySelector('th') ? t.querySelector('th').innerText : '')")
+    assert tables.count("Deltaker") == 4 and tables.count("Kriterium") == 4
+    text = driver.execute_script("return document.body.innerText")
+    assert "Utmelding" in text and "Rådmannsdilemmaet" in text

@@ -280,10 +280,3 @@ def test_result_flags_form_mismatches(params):
     b = Block(block.name, block.centre, block.members, BlockCooperation(form="vertskommune_administrativ", host="1"))
     r = co.cooperation_result(b, {"1": 10, "2": 1, "3": 1, "4": 1}, params)
     assert r["members"]["1"]["seats"] is None and "no_joint_body" in r["dominance"]["flags"]
-
-
-def test_compatibility_views_for_the_narrative():
-    assert co.FORMS[0].name == "Interkommunalt politisk råd"
-    assert set(co.LEGITIMACY_CHECKLIST) == {"input", "throughput", "output"}
-    assert all(len(qs) == 5 for qs in co.LEGITIMACY_CHECKLIST.values())
-    assert co.PITFALLS["radmannsdilemmaet"][0] == "Rådmannsdilemmaet"

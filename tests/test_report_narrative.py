@@ -96,8 +96,9 @@ def test_filled_economy_is_shown(res):
 
 
 def test_cooperation_section(res):
+    from reformkit.narrative import cooperation as K
     block = next(b for b in res.blocks.index if res.blocks.at[b, "n_cooperate"] > 0)
-    md = E.cooperation_md(res, block)
+    md = K.block_md(res, block)
     names = [res.kommuner.at[c, "kommunenavn_kort"] for c in res.blocks.at[block, "cooperating"]]
     assert all(n in md for n in names)
 

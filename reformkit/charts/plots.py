@@ -230,3 +230,21 @@ def age_group_bars(df: pd.DataFrame, *, title: str = L["age_groups_title"],
                  alt.Tooltip("group:N", title=L["age_group"]), alt.Tooltip(f"{L['share']}:N"), alt.Tooltip(f"{L['population']}:N")],
     ).properties(width=width, height=200).facet(
         facet=alt.Facet("name:N", title=None, sort=list(dict.fromkeys(d["name"]))), columns=4).properties(title=title)
+
+
+def exit_chart(df: pd.DataFrame, *, title: str | None = None, width: int = 420) -> alt.Chart:
+    """If one member leaves a cooperation: the others' change in cost per service, one panel row per leaver.
+
+    ``df`` columns (``reformkit.narrative.cooperation.exit_long``): leaver, member, service, change_pct.
+    """
+    d = df.copy()
+    d["Endring"] = d["change_pct"].map(lambda v: f"{nb_float(v, 1)} %")
+    services = list(dict.fromkeys(d["service"].astype(str)))
+    return alt.Chart(d).mark_bar().encode(
+        x=alt.X("change_pct:Q", title=L["exit_axis"], axis=alt.Axis(format=DEC1)),
+        y=alt.Y("member:N", title=None),
+        color=_colour("service", L["service"], services),
+        row=alt.Row("leaver:N", title=L["exit_leaver"], header=alt.Header(labelAngle=0, labelAlign="left")),
+        tooltip=[alt.Tooltip("leaver:N", title=L["exit_leaver"]), alt.Tooltip("member:N", title=L["member"]),
+                 alt.Tooltip("service:N", title=L["service"]), alt.Tooltip("Endring:N", title=L["change"])],
+    ).properties(title=title or L["exit_title"], width=width)

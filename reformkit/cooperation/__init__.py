@@ -29,19 +29,4 @@ from .sharing import KEYS, exit_shares, key_shares, service_shares, split
 
 __all__ = ["CooperationForm", "CooperationParams", "KEYS", "cooperation_members", "cooperation_result",
            "cost_basis", "default_cost_per_inhabitant", "dominance", "exit_shares", "form", "key_shares",
-           "kostra_cost", "load_cooperation_params", "load_forms", "scorecard", "service_shares", "split",
-           "FORMS", "LEGITIMACY_CHECKLIST", "PITFALLS"]
-
-
-def __getattr__(name: str):
-    """Read-only views kept for reformkit.narrative until it reads the data files through the loaders:
-    ``FORMS`` (tuple of forms), ``LEGITIMACY_CHECKLIST`` (criterion -> questions) and ``PITFALLS``
-    (key -> (label, lesson))."""
-    if name == "FORMS":
-        return tuple(load_forms().values())
-    if name in ("LEGITIMACY_CHECKLIST", "PITFALLS"):
-        values = load_cooperation_params().values
-        if name == "LEGITIMACY_CHECKLIST":
-            return {c: tuple(spec["questions"].values()) for c, spec in values["scorecard"]["criteria"].items()}
-        return {k: (spec["label"], spec["lesson"]) for k, spec in values["pitfalls"].items()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+           "kostra_cost", "load_cooperation_params", "load_forms", "scorecard", "service_shares", "split"]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from .. import geo, geodata
 from ..data.store import Dataset
+from ..cooperation import CooperationParams, cooperation_result
 from ..economy import block_economy
 from ..errors import ParameterError, ReformkitError
 from ..notices import Notice, notice
@@ -210,6 +211,17 @@ def _not_contiguous(sc: Scenario, atlas, params: Parameters) -> list[Notice]:
             if len(b.merging) > 1 and not geo.is_connected(adj, [pos[c] for c in b.merging])]
 
 
+def _cooperation(sc: Scenario, atlas, params: Parameters, base_pop: np.ndarray, lay: _Layout) -> dict[str, dict]:
+    """``blocks[].cooperation`` of every block with a cooperation section (:func:`cooperation_result`)."""
+    sections = [b for b in sc.blocks if b.cooperation is not None]
+    if not sections:
+        return {}
+    population = dict(zip(lay.scope, base_pop.tolist()))
+    coop_params = CooperationParams(params.tree("cooperation"))
+    kostra = atlas.extra("kostra")
+    return {b.name: cooperation_result(b, population, coop_params, kostra) for b in sections}
+
+
 def evaluate(scenario: Scenario, atlas, params: Parameters | None = None) -> ScenarioResult:
     """Evaluate a scenario on an Atlas: population, age groups, support ratio, area, travel time and criteria.
 
@@ -267,7 +279,7 @@ def evaluate(scenario: Scenario, atlas, params: Parameters | None = None) -> Sce
         scenario=sc, blocks=blocks, units=units, kommuner=kommuner, population_by_unit=unit_table,
         population_by_block=block_table, population_by_kommune=by_kommune.copy(deep=False), years=list(years),
         observed_years=list(series.observed_years), criteria=crit, warnings=warnings, economy=economy,
-        attribution=atlas.attribution(), parameters=params,
+        attribution=atlas.attribution(), parameters=params, cooperation=_cooperation(sc, atlas, params, base_pop, lay),
     )
 
 

@@ -53,6 +53,8 @@ class ScenarioResult:
     warnings : list of :class:`~reformkit.notices.Notice` (codes and values, e.g. a regionkommune that is not
         contiguous); :func:`reformkit.narrative.notice_text` words them.
     parameters : the :class:`~reformkit.params.Parameters` used (the scenario's assumptions applied).
+    cooperation : dict block name -> :func:`reformkit.cooperation.cooperation_result` for every block with a
+        cooperation section (members' shares and kroner per service, exit, dominance, scorecard, flags).
     """
 
     scenario: Scenario
@@ -69,6 +71,7 @@ class ScenarioResult:
     economy: dict[str, dict] = field(default_factory=dict)
     attribution: list[str] = field(default_factory=list)
     parameters: Parameters | None = None
+    cooperation: dict[str, dict] = field(default_factory=dict)
 
     @property
     def kommuner_before(self) -> int:
@@ -142,6 +145,7 @@ class ScenarioResult:
             "mean_travel_minutes_to_centre": json_number(row["mean_travel_minutes_to_centre"]),
             "flags": self._flags(row),
             "economy": plain(self.economy.get(name, {})),
+            "cooperation": self.cooperation.get(name),
         }
 
     def _unit_doc(self, uid: str, row, pu: "_Series") -> dict:

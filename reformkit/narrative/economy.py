@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..cooperation import load_forms
 from ..economy import waterfall_table
 from ..fmt import nb_int, nb_mill
 from .common import join_nb
@@ -94,46 +95,7 @@ def block_economy_md(res: ScenarioResult, block: str) -> str:
         "\n\n" + "\n".join(p for p in parts if p.startswith("- ")) if any(p.startswith("- ") for p in parts) else "")
 
 
-def cooperation_md(res: ScenarioResult, block: str) -> str:
-    """Markdown for one block's cooperation track: members and what is (not) computed."""
-    b = res.blocks.loc[block]
-    coop = list(b["cooperating"])
-    if not coop:
-        return f"**{block}**: ingen kommuner på samarbeidssporet."
-    names = [str(res.kommuner.at[c, "kommunenavn_kort"]) for c in coop]
-    e = (res.economy.get(block) or {}).get("cooperation")
-    if not e:
-        status = f"Økonomien i samarbeidet er {NOT_COMPUTED}."
-    else:
-        reason = notice_text(e["reason"]) if e.get("reason") else None
-        state = notice_text(e["status"]) if e.get("status") else NOT_COMPUTED
-        status = f"Økonomi i samarbeidet: {state}" + (f". {reason}" if reason else ".")
-        savings = [v for v in (e.get("savings") or {}).values() if v is not None]
-        if savings:
-            # the savings build up over the phase-in years; the largest year is the fully phased-in level
-            status += f" Beregnet innsparing: {nb_mill(max(savings))} per år når samarbeidet er fullt innfaset"
-            status += (f", netto nåverdi {nb_mill(e['present_value'])} over {len(savings)} år (diskontert til "
-                       f"{res.years[0]})." if e.get("present_value") is not None else ".")
-    return (f"**{block}**: {join_nb(names)} ({len(names)} kommuner) blir i forpliktende samarbeid med "
-            f"{b['centre_name']}. {status}")
-
-
-def cooperation_forms() -> pd.DataFrame | None:
-    """The legal forms of inter-municipal cooperation (reformkit.cooperation)."""
-    from ..cooperation import FORMS
+def cooperation_forms() -> pd.DataFrame:
+    """The legal forms of inter-municipal cooperation in force today (``reference/cooperation-forms.yaml``)."""
     return pd.DataFrame([{"Samarbeidsform": f.name, "Hjemmel": f.legal_basis, "Bindingsgrad": f.binding,
-                          "Styring": f.steering} for f in FORMS if f.in_force])
-
-
-def legitimacy_md() -> str:
-    """The legitimacy checklist as Markdown questions for the councils."""
-    from ..cooperation import LEGITIMACY_CHECKLIST, PITFALLS
-    heads = {"input": "Forankring (input)", "throughput": "Åpenhet og ansvar (throughput)",
-             "output": "Resultater (output)"}
-    lines = ["Sjekkliste for et legitimt forpliktende samarbeid (KS FoU, styring av interkommunale nettverk):"]
-    for key, qs in LEGITIMACY_CHECKLIST.items():
-        lines.append(f"\n*{heads.get(key, key)}*\n")
-        lines += [f"- {q}" for q in qs]
-    lines.append("\n*Fallgruver*\n")
-    lines += [f"- {name}: {q}" for name, q in PITFALLS.values()]
-    return "\n".join(lines)
+                          "Styring": f.steering} for f in load_forms().values() if f.in_force])

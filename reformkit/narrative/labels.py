@@ -142,4 +142,31 @@ CHART = {
     "age_group": "Aldersgruppe",
     "share": "Andel",
     "centre": "Senter",
+    "exit_axis": "Endring i kostnad for de andre (%)",
+    "exit_leaver": "Om denne melder seg ut",
+    "exit_title": "Utmelding: hva de andre må betale mer (før innsparing)",
+    "member": "Deltaker",
+    "service": "Tjeneste",
+    "change": "Endring",
 }
+
+#: Warnings of a block's cooperation (``cooperation_result(...)["flags"]``).
+COOPERATION_FLAG = {
+    "historical_form": "Samarbeidsformen er historisk og kan ikke opprettes i dag",
+    "form_not_for_services": "Samarbeidsformen er ikke ment for tjenesteproduksjon",
+    "decisions_not_delegable": "Tjenesten krever enkeltvedtak, som denne samarbeidsformen ikke kan få myndighet til",
+    "cost_unknown": "Kostnaden per innbygger er ikke kjent, så kronebeløpene er ikke beregnet for",
+    "saving_unknown": "Innsparingen er ikke kjent (sett den i scenarioet eller hent KOSTRA), så beløpet etter "
+                      "innsparing er ikke beregnet for",
+    "dominance.population_majority": "Én deltaker har over halvparten av innbyggerne",
+    "dominance.seat_majority": "Én deltaker har over halvparten av setene",
+    "dominance.ratio_above_max": "Største deltakers andel av innbyggerne er mer enn dobbelt så stor som andelen "
+                                 "av setene",
+    "dominance.no_joint_body": "Samarbeidet har ikke noe felles organ med seter",
+}
+#: A service's cost status.
+COOPERATION_STATUS = {"computed": "beregnet", "saving_unknown": "innsparing ikke kjent",
+                      "cost_unknown": "kostnad ikke kjent"}
+#: The governance scorecard's verdicts (whole scorecard and each criterion).
+SCORECARD_STATUS = {"balanced": "balansert", "unbalanced": "ikke balansert", "open": "åpne spørsmål",
+                    "met": "oppfylt", "not_met": "ikke oppfylt"}

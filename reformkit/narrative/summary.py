@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ..evaluate.result import ScenarioResult
 from ..fmt import nb_float, nb_int, nb_minutes, nb_pct, nb_signed_pct
-from .labels import ALTERNATIVE, UNIT_KIND
+from . import cooperation
+from .labels import ALTERNATIVE, SCORECARD_STATUS, UNIT_KIND
 from .notices import notice_text
 
 
@@ -23,6 +24,20 @@ def _flags(row, thresholds: list[int], base: int, last: int) -> str:
         if when:
             out.append(f"<{nb_int(n)} ({', '.join(when)})")
     return "; ".join(out) or "ok"
+
+
+def _cooperation_lines(res: ScenarioResult) -> list[str]:
+    """Each described cooperation: its form and the members' shares and kroner (terminal table)."""
+    lines = []
+    for block in cooperation.blocks_with_cooperation(res):
+        table = cooperation.share_table(res, block)
+        keep = ["Deltaker", "Innbyggere", "Seter", "Kostnad, kjente tjenester", "Etter innsparing", "Nullpunkt (innsparing)"]
+        lines += ["", "Samarbeid: " + cooperation.cooperation_summary_md(res, block).replace("**", "")]
+        lines += _table(keep, [[str(v) for v in row] for row in table[keep].itertuples(index=False)],
+                        right={1, 2, 3, 4, 5})
+        status = res.cooperation[block]["scorecard"]["status"]
+        lines.append(f"Styring (input/throughput/output): {SCORECARD_STATUS.get(status, status)}")
+    return lines
 
 
 def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
@@ -66,6 +81,7 @@ def summary_text(res: ScenarioResult, max_units: int = 60) -> str:
                      f"innbyggere i {base}.")
     lines += ["", f"Kriterier: under {' / '.join(nb_int(n) for n in res.thresholds)} innbyggere i {base} eller "
                   f"{last} (ekspertutvalget 2014, data/params/criteria.yaml)."]
+    lines += _cooperation_lines(res)
     if res.warnings:
         lines += ["", "Advarsler:", *(f"  - {notice_text(w)}" for w in res.warnings)]
     return "\n".join(lines) + "\n"
