@@ -1,6 +1,7 @@
 """Re-fit the road travel-time model to the BA-regions' travel times and rewrite the fitted values in roads.yaml.
 
-    PYTHONPATH=. REFORMKIT_DATA_DIR=... .venv/bin/python scripts/calibrate_roads.py [--dry-run] [--keep-ferry-wait] [--loss minutes]
+    PYTHONPATH=. REFORMKIT_DATA_DIR=... .venv/bin/python scripts/calibrate_roads.py \
+        [--dry-run] [--keep-ferry-wait] [--loss minutes]
 
 Fits the parameters in reformkit.geo.calibration.FREE on the calibration half of the BA trips (least absolute
 relative error), prints the held-out error, and writes the values with the date (unless --dry-run).
@@ -25,7 +26,7 @@ def main() -> None:
     kommuner, centres = centres_for(2024, inputs)
     graph = road_graph(inputs["roads"], inputs["params"], builtup=inputs["builtup"])
     pairs = cal.ba_pairs(kommuner)
-    free = tuple(f for f in cal.FREE if not (args.keep_ferry_wait and f is cal.FERRY_WAIT))
+    free = tuple(f for f in cal.FREE if not (args.keep_ferry_wait and f == "ferry.car_wait_min"))
     t0 = time.perf_counter()
     result = cal.fit(graph, centres["centre"], pairs, free=free, loss=args.loss)
     print(f"fit in {time.perf_counter() - t0:.0f} s on {result['n_trips']} trips: {result['values']} "

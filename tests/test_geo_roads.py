@@ -71,7 +71,9 @@ def _ferry_crossing() -> gpd.GeoDataFrame:
 
 def test_a_ferry_adds_its_waiting_and_crossing_time():
     f = PARAMS["ferry"]
-    r = trip(road_graph(_ferry_crossing(), PARAMS), (0, 0), (26_000, 0))
+    g = road_graph(_ferry_crossing(), PARAMS)
+    assert FERRY in set(g.kind)
+    r = trip(g, (0, 0), (26_000, 0))
     expected = road_minutes(20.0) + f["car_wait_min"] + 6.0 / f["car_speed_kmh"] * 60
     assert r["minutes"] == pytest.approx(expected, rel=1e-6)
     assert r["ferries"] == 1 and r["km"] == pytest.approx(26.0)
@@ -145,6 +147,17 @@ def test_access_to_the_network_counts_at_the_access_speed():
     r = route(g, (0, 3_000), (10_000, 0))
     assert r["minutes"] == pytest.approx(road_minutes(10) + 3 / PARAMS["access"]["speed_kmh"] * 60)
     assert r["access_km"] == pytest.approx(3.0)
+
+
+def test_points_beside_a_long_link_join_it_where_they_are_nearest():
+    g = road_graph(links([{"coords": [(0, 0), (20_000, 0)]}, {"coords": [(20_000, 0), (20_000, 9_000)]}]), PARAMS)
+    access = PARAMS["access"]["speed_kmh"]
+    r = route(g, (5_000, 200), (15_000, -300))          # both beside the same link: no detour via its ends
+    assert r["km"] == pytest.approx(10.5)
+    assert r["minutes"] == pytest.approx(road_minutes(10) + 0.5 / access * 60)
+    minutes, km, _ = travel_matrix(g, np.array([[5_000, 200], [15_000, -300], [20_500, 4_000]]))
+    assert km.iloc[0, 2] == pytest.approx(0.2 + 15 + 4 + 0.5)
+    assert minutes.iloc[0, 1] == pytest.approx(r["minutes"])
 
 
 def test_bad_road_tables_raise_naming_file_and_column():

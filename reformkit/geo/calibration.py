@@ -29,18 +29,20 @@ from scipy.sparse.csgraph import dijkstra
 
 from ..errors import DataError, ParameterError
 from .roads import RoadGraph, reweight
-from .routing import snap, travel_matrix
+from .routing import MIN_PER_H, attach, travel_matrix
 
-# (section, key, grid) of the free parameters, in the order coordinate descent visits them: the speed factors of
-# main (E, R) and local (F, K, P) roads, the access speed and the car-ferry wait. Grids span the plausible range.
-FERRY_WAIT = ("ferry", "car_wait_min", np.arange(0.0, 40.1, 1.0))
-FREE = (("factors", "main", np.round(np.arange(0.60, 1.301, 0.01), 2)),
-        ("factors", "local", np.round(np.arange(0.60, 1.301, 0.01), 2)),
-        ("access", "speed_kmh", np.arange(5.0, 80.1, 1.0)),
-        FERRY_WAIT)
-LONG_TRIP_MIN = 45.0   # the BA-regions' own reach ("Reisevei < 45"): trips beyond it are reported apart
-WITHIN_MIN = 15.0      # the issue's tolerance for a trip to count as right
-MAX_SWEEPS = 6
+# The free parameters ("section.key" in roads.yaml), in the order coordinate descent visits them, and the
+# roads.yaml calibration entry that holds each one's search grid [low, high, step].
+FREE = ("factors.main", "factors.local", "access.speed_kmh", "ferry.car_wait_min")
+GRIDS = {"factors.main": "grid_factors", "factors.local": "grid_factors", "access.speed_kmh": "grid_access_kmh",
+         "ferry.car_wait_min": "grid_ferry_wait_min"}
+
+
+def _grid(params: dict, name: str) -> np.ndarray:
+    if name not in GRIDS:
+        raise ParameterError(f"calibration: no search grid for {name!r}; free parameters: {', '.join(GRIDS)}")
+    low, high, step = params["calibration"][GRIDS[name]]
+    return np.round(np.arange(low, high + step / 2, step), 6)
 
 
 def region_key(ba_nr: pd.Series) -> pd.Series:
@@ -58,7 +60,7 @@ def ba_centre_flags(kommuner: pd.DataFrame) -> pd.Series:
     Copied from the old ``travel.py`` with region numbers normalised (:func:`region_key`).
 
     >>> int(ba_centre_flags(atlas.kommuner).sum())
-    166
+    167
     """
     t = pd.to_numeric(kommuner["ba_reisetid_min"], errors="coerce")
     return (t == t.groupby(region_key(kommuner["ba_nr"])).transform("min")).fillna(False).astype(bool)
@@ -67,7 +69,12 @@ def ba_centre_flags(kommuner: pd.DataFrame) -> pd.Series:
 def ba_pairs(kommuner: pd.DataFrame) -> pd.DataFrame:
     """Calibration pairs: ``trip, from, to, ba_nr, observed, calibration`` (one row per centre of the region).
 
-    ``trip`` numbers the member kommuner; ``calibration`` is the deterministic split (module doc).
+    ``trip`` numbers the member kommuner; ``ba_nr`` is the normalised region number; ``calibration`` is the
+    deterministic split (module doc).
+
+    >>> pairs = ba_pairs(atlas.kommuner)
+    >>> pairs["trip"].nunique(), int(pairs.groupby("trip")["calibration"].first().sum())
+    (190, 109)
     """
     for col in ("ba_nr", "ba_reisetid_min"):
         if col not in kommuner.columns:
@@ -91,9 +98,10 @@ class _PairModel:
     """Travel minutes of fixed point pairs under changing parameters (for the fit)."""
 
     def __init__(self, graph: RoadGraph, from_xy: np.ndarray, to_xy: np.ndarray):
-        self.graph = graph
-        self.from_node, self.from_km, _ = snap(graph, from_xy, graph.params)
-        self.to_node, self.to_km, _ = snap(graph, to_xy, graph.params)
+        n = len(from_xy)
+        self.graph, nodes, km = attach(graph, np.vstack([from_xy, to_xy]))
+        self.from_node, self.to_node = nodes[:n], nodes[n:]
+        self.from_km, self.to_km = km[:n], km[n:]
         self.sources, self.row = np.unique(self.to_node, return_inverse=True)
 
     def network(self, params: dict) -> tuple[np.ndarray, RoadGraph]:
@@ -102,7 +110,7 @@ class _PairModel:
         return dist[self.row, self.from_node], g
 
     def access(self, params: dict) -> np.ndarray:
-        return (self.from_km + self.to_km) / params["access"]["speed_kmh"] * 60.0
+        return (self.from_km + self.to_km) / params["access"]["speed_kmh"] * MIN_PER_H
 
 
 def _trip_min(values: np.ndarray, trip: np.ndarray) -> np.ndarray:
@@ -124,7 +132,7 @@ def _loss(model: np.ndarray, observed: np.ndarray, kind: str) -> float:
 
 
 def fit(graph: RoadGraph, centres, pairs: pd.DataFrame, params: dict | None = None,
-        free: tuple = FREE, loss: str = "relative") -> dict:
+        free: tuple[str, ...] = FREE, loss: str = "relative") -> dict:
     """Fit the ``free`` parameters to the calibration part of ``pairs`` by coordinate descent (deterministic).
 
     Parameters
@@ -133,7 +141,8 @@ def fit(graph: RoadGraph, centres, pairs: pd.DataFrame, params: dict | None = No
     centres : GeoSeries of centre points by kommunenummer (EPSG:25833).
     pairs : :func:`ba_pairs`.
     params : starting parameters (default: the graph's).
-    free : ``(section, key, grid)`` of the parameters to fit (default :data:`FREE`).
+    free : names (``section.key``) of the parameters to fit (default :data:`FREE`), each searched over its grid
+        in ``roads.yaml`` (``calibration``).
     loss : ``relative`` (default), the mean absolute error of log(model / observed), so that a 5-minute miss
         on a 20-minute trip weighs like a 15-minute miss on a 60-minute one (speed errors are proportional);
         or ``minutes``, the mean absolute error in minutes.
@@ -149,6 +158,9 @@ def fit(graph: RoadGraph, centres, pairs: pd.DataFrame, params: dict | None = No
         raise ValueError(f"loss must be 'relative' or 'minutes', got {loss!r}")
     params = copy.deepcopy(params or graph.params)
     part = pairs[pairs["calibration"]]
+    missing = sorted((set(part["from"]) | set(part["to"])) - set(centres.index))
+    if missing:
+        raise DataError(f"calibration: no centre for kommune(s) {', '.join(missing[:8])}")
     xy = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
     pos = {c: i for i, c in enumerate(centres.index)}
     model = _PairModel(graph, xy[part["from"].map(pos)], xy[part["to"].map(pos)])
@@ -160,9 +172,10 @@ def fit(graph: RoadGraph, centres, pairs: pd.DataFrame, params: dict | None = No
         return _loss(_trip_min(net + model.access(p), trip), observed, loss)
 
     best = error(params)
-    for _ in range(MAX_SWEEPS):
+    for _ in range(params["calibration"]["max_sweeps"]):
         before = best
-        for section, key, grid in free:
+        for name in free:
+            section, key, grid = *name.split("."), _grid(params, name)
             # The access speed only adds access time: the shortest paths stay, so compute them once.
             net = model.network(params)[0] if section == "access" else None
             for value in grid:
@@ -172,18 +185,18 @@ def fit(graph: RoadGraph, centres, pairs: pd.DataFrame, params: dict | None = No
                     best, params = err, trial
         if best >= before - 1e-9:
             break
-    values = {f"{s}.{k}": params[s][k] for s, k, _ in free}
+    values = {name: params[name.split(".")[0]][name.split(".")[1]] for name in free}
     return {"params": params, "loss": round(best, 5), "loss_kind": loss, "n_trips": int(len(observed)),
             "values": values}
 
 
-def _errors(model: np.ndarray, observed: np.ndarray) -> dict:
+def _errors(model: np.ndarray, observed: np.ndarray, within: float) -> dict:
     err = model - observed
     if not len(err):
         return {"n": 0}
     return {"n": int(len(err)), "mae_min": round(float(np.abs(err).mean()), 1),
             "median_abs_min": round(float(np.median(np.abs(err))), 1), "bias_min": round(float(err.mean()), 1),
-            "share_within_15_min": round(float((np.abs(err) <= WITHIN_MIN).mean()), 3)}
+            "share_within_15_min": round(float((np.abs(err) <= within).mean()), 3)}
 
 
 def _pick(frame: pd.DataFrame, rows: pd.Series, cols: pd.Series) -> np.ndarray:
@@ -234,15 +247,15 @@ def accuracy(graph: RoadGraph, centres, pairs: pd.DataFrame, known: pd.DataFrame
     >>> acc = accuracy(graph, centres["centre"], ba_pairs(atlas.kommuner), known)
     >>> acc["held_out"]["median_abs_min"]
     """
+    params = params or graph.params
+    settings = params["calibration"]
     trips = ba_errors(graph, centres, pairs, params)
     held = trips[~trips["calibration"]]
-    out = {"calibration": _errors(trips.loc[trips["calibration"], "model"].to_numpy(),
-                                  trips.loc[trips["calibration"], "observed"].to_numpy()),
-           "held_out": _errors(held["model"].to_numpy(), held["observed"].to_numpy())}
-    long = held[held["observed"] > LONG_TRIP_MIN]
-    ferry = held[held["ferries"] > 0]
-    out["held_out_long"] = _errors(long["model"].to_numpy(), long["observed"].to_numpy())
-    out["held_out_ferry"] = _errors(ferry["model"].to_numpy(), ferry["observed"].to_numpy())
+    parts = {"calibration": trips[trips["calibration"]], "held_out": held,
+             "held_out_long": held[held["observed"] > settings["long_trip_min"]],
+             "held_out_ferry": held[held["ferries"] > 0]}
+    out = {name: _errors(part["model"].to_numpy(), part["observed"].to_numpy(), settings["within_min"])
+           for name, part in parts.items()}
     out["known"], out["known_summary"] = None, {}
     if known is not None:
         table = known_trip_errors(graph, centres, known, params)

@@ -11,8 +11,8 @@ Each kommune's centre is found by the first rule that applies (parameters in ``r
     a settlement whose normalised name (:func:`normalise_name`) equals the administrative centre's, lying within
     ``max_label_km`` of the kommune; of several, the nearest to the kommune, then the larger kind of place.
 ``place_prefix``
-    a settlement within ``prefix_max_km`` of the kommune whose name begins the centre's name or the other way round (Ølen for
-    Ølensjøen, Mebonden for Mebond), the shorter at least ``prefix_min_chars`` letters.
+    a settlement within ``prefix_max_km`` of the kommune whose name begins the centre's name or the other way
+    round (Ølen for Ølensjøen, Mebonden for Mebond), the shorter at least ``prefix_min_chars`` letters.
 ``kommune_name``
     a settlement inside (or within ``max_label_km`` of) the kommune named like the kommune (Stjørdal for
     Stjørdalshalsen; on 2019 borders, kommuner with no administrative centre in the register).
@@ -148,6 +148,9 @@ def _from_correction(place: str, polygon, places: pd.DataFrame, p: dict, code: s
     m = _LONLAT.match(str(place))
     if m:
         pt = gpd.GeoSeries([Point(float(m[1]), float(m[2]))], crs=4326).to_crs(METRIC_EPSG).iloc[0]
+        if pt.distance(polygon) > p["max_label_km"] * M_PER_KM:  # e.g. lat and lon swapped
+            raise DataError(f"centre corrections: kommune {code}: point {place!r} (lon lat) lies more than "
+                            f"{p['max_label_km']} km from the kommune")
         return pt, f"{float(m[1]):.4f} {float(m[2]):.4f}"
     hit = _match(_name_variants(place), polygon, places, p, prefix=False)
     if hit is None:
@@ -183,16 +186,16 @@ def _corrections_by_code(corrections: pd.DataFrame | None, kommuner: pd.DataFram
         if code not in kommuner.index:
             continue
         named = getattr(row, "kommunenavn", None)
-        if isinstance(named, str) and named and normalise_name(named) != normalise_name(kommuner.at[code, "kommunenavn"]):
+        if isinstance(named, str) and named and \
+                normalise_name(named) != normalise_name(kommuner.at[code, "kommunenavn"]):
             continue  # the number belongs to another kommune on these borders
         out[code] = str(row.place)
     return out
 
 
-def _centre_of(code: str, row: pd.Series, places: pd.DataFrame, builtup, correction: str | None,
+def _centre_of(code: str, row: pd.Series, poly, places: pd.DataFrame, builtup, correction: str | None,
                p: dict) -> tuple[Point, str, str, float]:
     """(centre, centre name, method, distance_km) for one kommune (rules in the module doc)."""
-    poly = row.geometry
     hit, method = None, None
     if correction is not None:
         label, name = _from_correction(correction, poly, places, p, code)
@@ -239,7 +242,7 @@ def admin_centres(kommuner: gpd.GeoDataFrame, places: gpd.GeoDataFrame, builtup:
     --------
     >>> c = admin_centres(atlas.kommuner, places, builtup, corrections, load_params("roads"))
     >>> c.loc["1506", ["centre_name", "method"]].tolist()
-    ['Molde', 'place_name']
+    ['Molde', 'place_name_tettsted_polygon']
     """
     p = params["centres"]
     for frame, what in ((kommuner, "kommuner"), (places, "places"), (builtup, "built-up areas")):
@@ -248,9 +251,14 @@ def admin_centres(kommuner: gpd.GeoDataFrame, places: gpd.GeoDataFrame, builtup:
     settle = _settlements(places, p)
     fixes = _corrections_by_code(corrections, kommuner)
     # Generalised boundaries can self-touch; GEOS refuses overlays on invalid polygons, so repair them first.
-    kommuner = kommuner.set_geometry(shapely.make_valid(kommuner.geometry.to_numpy()), crs=kommuner.crs)
+    polys = shapely.make_valid(kommuner.geometry.to_numpy())
     shapes = gpd.GeoSeries(shapely.make_valid(builtup.geometry.to_numpy()), crs=builtup.crs)
-    rows = [_centre_of(code, row, settle, shapes, fixes.get(code), p) for code, row in kommuner.iterrows()]
+    table = pd.DataFrame(kommuner.drop(columns=kommuner.geometry.name))
+    if "centre" in table and isinstance(table["centre"].dtype, gpd.array.GeometryDtype):
+        old = gpd.GeoSeries(kommuner["centre"])
+        table["centre"] = old.to_crs(METRIC_EPSG) if old.crs is not None else old
+    rows = [_centre_of(code, row, poly, settle, shapes, fixes.get(code), p)
+            for (code, row), poly in zip(table.iterrows(), polys)]
     index = kommuner.index.rename("kommunenummer")
     frame = pd.DataFrame({"centre_name": [r[1] for r in rows], "method": [r[2] for r in rows],
                           "distance_km": np.round(np.array([r[3] for r in rows], float), 3)}, index=index)

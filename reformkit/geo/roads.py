@@ -62,6 +62,9 @@ class RoadGraph:
     kind : (E,) edge kind, an index into :data:`KINDS`.
     road_class : (E,) index into :data:`CLASSES` for roads, -1 otherwise.
     tunnel : (E,) True for tunnel links.
+    link, start, s0 : (E,) the N1000 link an edge lies on (-1 for connectors and sea links), its node at the
+        link-wise start and that start's distance along the link in metres (to attach points on the link).
+    links : the usable links' LineStrings (EPSG:25833), indexed by ``link``.
     minutes : (E,) edge minutes under ``params``.
     matrix : (V, V) symmetric CSR matrix of the fastest edge's minutes per node pair.
     pair_keys, pair_edge : sorted ``u * V + v`` of the fastest edge per pair, and that edge's index.
@@ -76,6 +79,10 @@ class RoadGraph:
     kind: np.ndarray
     road_class: np.ndarray
     tunnel: np.ndarray
+    link: np.ndarray
+    start: np.ndarray
+    s0: np.ndarray
+    links: np.ndarray
     minutes: np.ndarray
     matrix: csr_matrix
     pair_keys: np.ndarray
@@ -252,7 +259,7 @@ def _explode(geoms, attrs: pd.DataFrame, end_node, splits, urban_m) -> pd.DataFr
     edges["urban_km"] = urban_m[edges["link"]] * frac / M_PER_KM
     for col in ("kind", "road_class", "tunnel"):
         edges[col] = attrs[col].to_numpy()[edges["link"]]
-    return edges[edges["a"] != edges["b"]].drop(columns=["s0", "s1"])
+    return edges[edges["a"] != edges["b"]].drop(columns=["s1"])
 
 
 def _urban_metres(geoms, builtup: gpd.GeoDataFrame | None) -> np.ndarray:
@@ -351,9 +358,11 @@ def road_graph(links: gpd.GeoDataFrame, params: dict,
     fields = {"km": edges["km"].to_numpy(float), "urban_km": edges["urban_km"].fillna(0.0).to_numpy(float),
               "kind": edges["kind"].to_numpy(np.int8),
               "road_class": edges["road_class"].fillna(-1).to_numpy(np.int8),
-              "tunnel": edges["tunnel"].fillna(False).to_numpy(bool)}
+              "tunnel": edges["tunnel"].fillna(False).to_numpy(bool),
+              "link": edges["link"].fillna(-1).to_numpy(int), "start": a,
+              "s0": edges["s0"].fillna(0.0).to_numpy(float)}
     empty = csr_matrix((len(node_xy), len(node_xy)))
     graph = RoadGraph(xy=node_xy, u=np.minimum(a, b), v=np.maximum(a, b), minutes=np.zeros(len(a)),
                       matrix=empty, pair_keys=np.empty(0, np.int64), pair_edge=np.empty(0, int), params=params,
-                      **fields)
+                      links=geoms, **fields)
     return reweight(graph, params)
