@@ -19,7 +19,8 @@ from _timing import runs
 
 import reformkit as rk
 from reformkit.fmt import nb_float, nb_int
-from reformkit.population import backtest, format_backtest, population_cube, project
+from reformkit.narrative import format_backtest
+from reformkit.population import backtest, population_cube, project
 from reformkit.data.cache import core_dir
 from reformkit.population.series import project_cube
 

@@ -19,7 +19,7 @@ import time
 import numpy as np
 
 import reformkit as rk
-from reformkit import geo
+from reformkit import geodata
 from reformkit import propose as P
 
 AREAS = {"15": "Møre og Romsdal", "34": "Innlandet"}
@@ -91,7 +91,7 @@ def bench_spopt(atlas) -> None:
 def bench_binding(atlas) -> None:
     import pandas as pd
     print("\n== Contiguity binding: model times × symmetric lognormal noise (seed 0, sigma 0.35) ==")
-    base = geo.travel_minutes(atlas)
+    base = geodata.travel_minutes(atlas)
     noise = np.random.default_rng(0).lognormal(0.0, 0.35, base.shape)
     noisy = pd.DataFrame(base.to_numpy() * np.sqrt(noise * noise.T), index=base.index, columns=base.columns)
     print(f"{'area':<17}{'k':>3}{'seconds':>9}{'rounds':>7}{'cuts':>6}  {'+% vs no contiguity':>20}  connected")
@@ -109,10 +109,10 @@ def bench_binding(atlas) -> None:
 
 def main() -> None:
     atlas = rk.load_atlas(borders=2024)
-    geo.travel_minutes(atlas)  # build the matrix once, outside the timings
-    rep = geo.calibration_report(atlas)
-    print(f"Travel model: MAE {rep['mae_minutes']} min, {rep['share_within_15_min']:.1%} within ±15 min "
-          f"(n = {rep['n']}), parameters {rep['parameters']}")
+    geodata.travel_minutes(atlas)  # build the matrix once, outside the timings
+    held = geodata.travel_accuracy(atlas)["held_out"]
+    print(f"Road travel model, held-out BA trips: MAE {held['mae_min']} min, {held['share_within_15_min']:.1%} "
+          f"within ±15 min (n = {held['n']})")
     bench_contiguous(atlas)
     bench_spopt(atlas)
     bench_binding(atlas)

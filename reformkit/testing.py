@@ -10,7 +10,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from shapely.geometry import box
+from shapely.geometry import LineString, box
 
 from .data.atlas import Atlas
 from .data.crs import METRIC_CRS
@@ -41,6 +41,28 @@ def _population(codes: list[str], sizes: list[int], years: range, rng: np.random
     return population
 
 
+def _n1000(kommuner: gpd.GeoDataFrame, island: bool) -> dict[str, gpd.GeoDataFrame]:
+    """N1000-like layers for the grid: a place name and a built-up square at each kommune's middle, and a
+    riksveg between the middles of every two land neighbours (an island gets a car ferry to its neighbour)."""
+    mids = kommuner.geometry.representative_point()
+    names = kommuner["administrasjonssenter"]
+    places = gpd.GeoDataFrame({"navn": names, "fulltekst": names, "navneobjekttype": "tettsted",
+                               "navneobjektgruppe": "bebyggelsesområder", "stedsnummer": range(len(kommuner))},
+                              geometry=list(mids), crs=kommuner.crs)
+    builtup = gpd.GeoDataFrame(geometry=[m.buffer(1000, cap_style="square") for m in mids], crs=kommuner.crs)
+    codes, lines, kinds = list(kommuner.index), [], []
+    for i, a in enumerate(codes):
+        for b in codes[i + 1:]:
+            gap = kommuner.geometry[a].distance(kommuner.geometry[b])
+            if gap < 1.0 or (island and gap < 5000 and b == codes[-1]):
+                lines.append(LineString([mids[a], mids[b]]))
+                kinds.append("bilferje" if gap >= 1.0 else "enkelBilveg")
+    roads = gpd.GeoDataFrame({"type_veg": kinds, "vegkategori": ["R"] * len(lines), "vegnummer": 1,
+                              "vegfase": "V", "motorvegtype": "IkkeMotorveg", "medium": "T"},
+                             geometry=lines, crs=kommuner.crs)
+    return {"roads": roads, "places": places, "builtup": builtup}
+
+
 def synthetic_atlas(nx: int = 4, ny: int = 3, years: range = range(2010, 2025), seed: int = 0,
                     fylker: int = 1, cell_km: float = 20.0, sizes: list[int] | None = None,
                     island: bool = False) -> Atlas:
@@ -48,7 +70,9 @@ def synthetic_atlas(nx: int = 4, ny: int = 3, years: range = range(2010, 2025), 
 
     Kommune numbers run "9901", "9902", ... row by row; the grid is split into ``fylker`` vertical bands
     with fylkesnummer "91", "92", .... Population grows by a fixed 1 % a year and ages cohort by cohort.
-    ``island=True`` adds one kommune 3 km off the grid's east edge (joined by a sea link).
+    ``island=True`` adds one kommune 3 km off the grid's east edge (joined by a sea link and a car ferry). Its
+    N1000 layers are a riksveg between the middles of neighbouring kommuner, with a place name and a
+    built-up square at each middle, so centres and travel times work as on the real data.
     """
     rng = np.random.default_rng(seed)
     x0, y0, cell = 300_000.0, 6_800_000.0, cell_km * 1000.0
@@ -90,4 +114,5 @@ def synthetic_atlas(nx: int = 4, ny: int = 3, years: range = range(2010, 2025), 
         tables={"codes_til_2024": pd.DataFrame(columns=["kommunenummer_original", "kommunenummer_2024", "year", "weight"]),
                 "expenditure_index": pd.DataFrame(columns=["kommunenummer", "year", "index"])},
         manifest={"method": "synthetic", "datasets": {}},
+        n1000=_n1000(kommuner, island),
     )

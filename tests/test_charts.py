@@ -71,9 +71,10 @@ def test_block_map_layers_tooltips_and_norwegian_numbers(small_atlas):
     spec = _spec(chart)
     assert spec["projection"]["type"] == "mercator"
     layers = spec["layer"]
-    assert len(layers) == 4  # context, blocks, centre points, centre labels
+    assert len(layers) == 5  # context, blocks, main roads (the synthetic grid has no ferry), centre points, labels
+    assert layers[2]["mark"]["filled"] is False and layers[2]["mark"]["stroke"] == "#6b6b6b"
     data = _datasets(spec)
-    features = [d for d in data if d and d[0].get("type") == "Feature"]
+    features = [d for d in data if d and d[0].get("type") == "Feature" and "kind" not in d[0]]
     blocks = next(f for f in features if "Blokk" in f[0])
     assert len(blocks) == 8
     assert {f["Spor"] for f in blocks} == {"Sammenslåing", "Forpliktende samarbeid"}

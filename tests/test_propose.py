@@ -40,9 +40,9 @@ def test_track_rule_follows_the_parameters(mr4):
 
 
 def test_constraints_are_respected(atlas):
-    p = P.propose(atlas, "15", 4, min_population=50000, max_travel_minutes=70, fixed_centres=["Volda", "1506"])
+    p = P.propose(atlas, "15", 4, min_population=50000, max_travel_minutes=120, fixed_centres=["Volda", "1506"])
     assert p.blocks["population"].min() >= 50000
-    assert p.kommuner["minutes"].max() <= 70
+    assert p.kommuner["minutes"].max() <= 120
     assert {"1577", "1506"} <= set(p.blocks.index)
 
 

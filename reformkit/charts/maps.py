@@ -81,6 +81,7 @@ def kommune_map(layers: MapLayers, table: pd.DataFrame, colour: str, *, colour_t
         enc["opacity"] = alt.Opacity(f"{opacity}:O", title=opacity_title, sort=levels,
                                      scale=alt.Scale(domain=levels, range=[TRACK_OPACITY.get(v, 0.8) for v in levels]))
     marks.append(alt.Chart(main).mark_geoshape(stroke="white", strokeWidth=0.6).encode(**enc))
+    marks += _road_marks(layers, list(table.index) + ctx)
     centres = [c for c in centres if c in layers.centres.index]
     if centres:
         pts = layers.centres.loc[centres].reset_index()
@@ -95,6 +96,24 @@ def kommune_map(layers: MapLayers, table: pd.DataFrame, colour: str, *, colour_t
     if title:
         chart = chart.properties(title=title)
     return chart
+
+
+def _road_marks(layers: MapLayers, codes: list[str]) -> list[alt.Chart]:
+    """The main roads (thin grey) and car ferries (dashed blue) inside the drawn kommuner's bounding box."""
+    if layers.roads is None or layers.roads.empty or not codes:
+        return []
+    x0, y0, x1, y1 = layers.geometry.loc[codes].total_bounds
+    roads = layers.roads.clip_by_rect(x0, y0, x1, y1)
+    roads = layers.roads.assign(geometry=roads)[~roads.is_empty]
+    out = []
+    for kind, style in (("road", {"stroke": "#6b6b6b", "strokeWidth": 0.7, "opacity": 0.55}),
+                        ("ferry", {"stroke": "#2c6fbb", "strokeWidth": 0.9, "strokeDash": [3, 2], "opacity": 0.7})):
+        part = roads[roads["kind"] == kind]
+        if len(part):
+            features = [{"type": "Feature", "geometry": shapely.geometry.mapping(g), "kind": kind}
+                        for g in part.geometry]
+            out.append(alt.Chart(_inline(features)).mark_geoshape(filled=False, **style))
+    return out
 
 
 def block_map(layers: MapLayers, members: pd.DataFrame, *, centres: Iterable[str] = (),

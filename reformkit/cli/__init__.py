@@ -2,8 +2,8 @@
 
 User errors (bad files, unknown kommuner, impossible constraints, missing cache) print one line per problem
 on stderr and exit 2, with no traceback. ``--debug`` shows tracebacks for developers. The commands live in
-:mod:`.data` (data import/fetch/status), :mod:`.model` (evaluate, project, propose) and :mod:`.output`
-(render, workshop); each module adds its own subcommands to the parser.
+:mod:`.data` (data import/fetch/status), :mod:`.model` (evaluate, project, propose), :mod:`.travel`
+(travel) and :mod:`.output` (render, workshop); each module adds its own subcommands to the parser.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from ..errors import ReformkitError
-from . import data, model, output
+from . import data, model, output, travel
 
 EPILOG = """\
 examples:
@@ -23,6 +23,8 @@ examples:
   reformkit propose --area 15 --centres 4 -o mr-4.yaml
   reformkit propose --area Molde Aukra Hustadvika --centres 1 -o molde.yaml
   reformkit propose --area 15 --sweep 8 -o sweep-15.csv
+  reformkit travel --from Molde --to Ålesund
+  reformkit travel --matrix reisetider.csv
   reformkit render data/scenarios/*.yaml --out reports/ --jobs 2
 """
 
@@ -36,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (data, model, output):
+    for module in (data, model, travel, output):
         module.add_commands(sub)
     return p
 

@@ -31,17 +31,32 @@ def cmd_data_status(args: argparse.Namespace) -> int:
 
 
 def derived_status(root) -> dict:
-    """Figures of the derived datasets (built now if needed): neighbour links per border year, and the travel
-    model's error against the BA-regions' travel times."""
+    """Figures of the derived datasets (built now if needed): neighbour links and how each kommune's centre was
+    found, per border year, and the road travel model's measured accuracy."""
     from .. import geodata
     from ..data import load_atlas
-    out: dict = {"neighbour_links": {}}
+    out: dict = {"neighbour_links": {}, "centre_methods": {}}
     for borders in (2024, 2019):
         atlas = load_atlas(borders, root)
         out["neighbour_links"][str(borders)] = geodata.neighbours(atlas)["kind"].value_counts().to_dict()
+        out["centre_methods"][str(borders)] = geodata.centre_table(atlas)["method"].value_counts().to_dict()
         if borders == 2024:
-            out["travel_time_calibration"] = geodata.travel_calibration(atlas)
+            out["travel_accuracy"] = {k: v for k, v in geodata.travel_accuracy(atlas).items() if k != "known"}
     return out
+
+
+def _print_travel(st: dict) -> None:
+    acc = st["travel_accuracy"]
+    for name, label in (("held_out", "alle"), ("held_out_long", "over 45 min"), ("held_out_ferry", "med ferje")):
+        e = acc[name]
+        print(f"  Reisetid mot BA-regionene, holdt utenfor kalibreringen, {label} ({e['n']} reiser): gjennomsnittlig "
+              f"avvik {nb_float(e['mae_min'])} min, median {nb_float(e['median_abs_min'])} min, "
+              f"{nb_pct(e['share_within_15_min'], 0)} innenfor ±15 min")
+    k = acc["known_summary"]
+    if k:
+        print(f"  Reisetid mot {k['n']} publiserte kjøretider: medianavvik {nb_float(k['median_abs_pct'])} %, "
+              f"største {nb_float(k['max_abs_pct'])} %; 100–250 km ({k['n_100_250_km']}): median "
+              f"{nb_float(k['median_abs_pct_100_250_km'])} %, største {nb_float(k['max_abs_pct_100_250_km'])} %")
 
 
 def _print_status(root, as_json: bool) -> int:
@@ -58,9 +73,9 @@ def _print_status(root, as_json: bool) -> int:
         print(f"  {borders}-grenser: {c['kommuner']} kommuner, {c['fylker']} fylker, befolkning {y0}–{y1} "
               f"({nb_int(c['population_latest'])} innbyggere i {y1}); nabogrenser: {links.get('land', 0)} over "
               f"land, {links.get('sea', 0)} over sjø, {links.get('joined', 0)} skjøtet")
-    cal = st["travel_time_calibration"]
-    print(f"  Reisetidsmodell: gjennomsnittlig avvik {nb_float(cal['mae_minutes'])} min, "
-          f"{nb_pct(cal['share_within_15_min'], 0)} innenfor ±15 min (mot BA-regionenes reisetider)")
+    for borders, methods in st["centre_methods"].items():
+        print(f"  Kommunesentre ({borders}): " + ", ".join(f"{m} {n}" for m, n in methods.items()))
+    _print_travel(st)
     for note in st.get("corrections", []):
         print(f"  Korrigert ved import: {note}")
     print("Kilder:")

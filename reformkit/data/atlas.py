@@ -42,6 +42,9 @@ class Atlas:
         Supporting tables: codes_til_2024, codes_2013_2020, expenditure_index.
     manifest : dict
         Where the data came from (sources, retrieval date).
+    n1000 : dict
+        Kartverket N1000 layers shared by both border years (``roads``, ``places``, ``builtup``), read from the
+        cache on first use by :meth:`geo_table`.
     store : DerivedStore
         The derived datasets of this Atlas (neighbour graph, centres, travel times, population cube …), built
         on first use by :mod:`reformkit.derived` and kept in memory and in the cache.
@@ -61,6 +64,7 @@ class Atlas:
     tables: dict[str, pd.DataFrame]
     manifest: dict
     cache_path: Path | None = None
+    n1000: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     store: DerivedStore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -98,6 +102,17 @@ class Atlas:
         """An optional online dataset of this Atlas's cache (e.g. "kostra", "ssb_projection"), or None when it
         has not been fetched (or the Atlas was built by hand)."""
         return cache.read_extra(name, self.cache_path) if self.cache_path is not None else None
+
+    def geo_table(self, name: str) -> gpd.GeoDataFrame:
+        """An N1000 layer of the cache, read on first use (``roads``, ``places`` or ``builtup``; EPSG:25833).
+
+        Shared by both border years; CacheMissingError naming the fix when the cache predates them.
+        """
+        if name not in self.n1000:
+            if self.cache_path is None:
+                raise CacheMissingError(f"this Atlas has no {name!r} layer (a hand-built Atlas passes n1000=...)")
+            self.n1000[name] = _read(cache.core_dir(self.cache_path) / "geo" / f"{name}.parquet", geo=True)
+        return self.n1000[name]
 
     def attribution(self) -> list[str]:
         """Attribution lines for the datasets this Atlas was built from."""

@@ -6,6 +6,7 @@ Layout (under :func:`reformkit.paths.cache_dir`)::
     core/borders-2024/{kommuner,fylker,population}.parquet
     core/borders-2019/...
     core/tables/{codes_til_2024,codes_2013_2020,expenditure_index}.parquet
+    core/geo/{roads,places,builtup}.parquet   Kartverket N1000 layers for both border years (GeoParquet)
     extra/<dataset>.parquet       optional online datasets (KOSTRA, projections, ...), with extra/manifest.json
 
 A new core is written to a staging folder beside ``core/`` and swapped in with two renames at the end, so a
@@ -63,6 +64,10 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
                 "population_rows": int(len(pop)),
                 "population_latest": int(pop.loc[pop["year"] == pop["year"].max(), "population"].sum()),
             }
+        if core.get("geo"):
+            (staging / "geo").mkdir()
+            for name, gdf in core["geo"].items():
+                gdf.to_parquet(staging / "geo" / f"{name}.parquet")
         tables = staging / "tables"
         tables.mkdir()
         for name, df in core["tables"].items():

@@ -14,7 +14,7 @@ from ..errors import DataError
 from ..paths import reference_file
 from .crs import METRIC_CRS
 from .expected import EXPECTED
-from .mirror import FILES
+from .mirror import FILES, N1000
 
 SEX_2019 = "total"  # the 2019-border population has both sexes together
 
@@ -197,4 +197,18 @@ def build_core(raw: dict) -> dict:
         "codes_2013_2020": raw["codes_2013_2020"],
         "expenditure_index": raw.get("expenditure_index", pd.DataFrame(columns=["kommunenummer", "year", "index"])),
     }
-    return {2024: core24, 2019: core19, "tables": tables, "notes": core24.get("notes", []) + core19.get("notes", [])}
+    geo = {key: n1000(raw[key], key, problems) for key in N1000 if key in raw}
+    if problems:
+        raise DataError("the data is not valid; nothing was changed in the cache", problems)
+    return {2024: core24, 2019: core19, "tables": tables, "geo": geo,
+            "notes": core24.get("notes", []) + core19.get("notes", [])}
+
+
+def n1000(gdf: gpd.GeoDataFrame, key: str, problems: list[str]) -> gpd.GeoDataFrame:
+    """An N1000 layer in EPSG:25833 with plain columns (no index), or a problem naming the file."""
+    if gdf.crs is None:
+        problems.append(f"{FILES[key]}: no coordinate reference system (expected EPSG:{METRIC_CRS})")
+        return gdf
+    if gdf.empty or gdf.geometry.isna().any():
+        problems.append(f"{FILES[key]}: empty file or features without geometry")
+    return gdf.to_crs(METRIC_CRS).reset_index(drop=True)

@@ -35,7 +35,7 @@ from . import cache
 from .catalogue import catalogue
 from .core import build_core
 from .importer import DATASETS as MIRROR_DATASETS
-from .mirror import FILES, read_expenditure_index, read_file
+from .mirror import FILES, N1000, read_expenditure_index, read_file
 from .online import geonorge, http, klass, pxweb
 from .online import population as onpop
 
@@ -70,17 +70,17 @@ def _resolve_only(only) -> tuple[bool, list[str]]:
 
 # ---- parts that have no online source --------------------------------------------------------------------
 def offline_parts(root: Path | None = None, mirror: str | Path | None = None) -> tuple[dict, dict]:
-    """The 2019 polygons, BA-regions and expenditure index from a mirror or the current cache.
+    """The 2019 polygons, BA-regions, expenditure index and N1000 layers from a mirror or the current cache.
 
     Returns (tables, provenance) with whichever of ``kommuner_2019_geo``, ``ba_regions``,
-    ``expenditure_index`` were found.
+    ``expenditure_index``, ``roads``, ``places`` and ``builtup`` were found.
     """
     found, where = {}, {}
     if mirror is not None:
         path = Path(mirror).expanduser().resolve()
         if not path.is_dir():
             raise DataError(f"{path}: no such directory (expected an offline mirror laid out like ../shared/data)")
-        for key in ("kommuner_2019_geo", "ba_regions"):
+        for key in ("kommuner_2019_geo", "ba_regions", *N1000):
             found[key] = read_file(path, key)
             where[key] = str(path / FILES[key])
         found["expenditure_index"] = read_expenditure_index(path)
@@ -99,6 +99,10 @@ def offline_parts(root: Path | None = None, mirror: str | Path | None = None) ->
         if ba["ba_nr"].notna().any():
             found["ba_regions"] = ba.reset_index(drop=True)
             where["ba_regions"] = str(k24)
+    for key in N1000:
+        if (core / "geo" / f"{key}.parquet").is_file():
+            found[key] = gpd.read_parquet(core / "geo" / f"{key}.parquet")
+            where[key] = str(core / "geo" / f"{key}.parquet")
     idx = core / "tables" / "expenditure_index.parquet"
     if idx.is_file():
         found["expenditure_index"] = pd.read_parquet(idx)
@@ -228,6 +232,7 @@ def fetch_core_raw(session, *, progress: bool = True, root: Path | None = None,
         "codes_2013_2020": klass.codes_2013_2020(valid, chg),
         "expenditure_index": offline.get("expenditure_index",
                                          pd.DataFrame(columns=["kommunenummer", "year", "index"])),
+        **{key: offline[key] for key in N1000 if key in offline},
     }
     steps.update(2)
     steps.close()

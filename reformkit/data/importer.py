@@ -12,7 +12,8 @@ from .mirror import FILES, read_file, read_expenditure_index
 
 DATASETS = ["population-2024", "population-2019", "kommuner-2024-boundaries", "fylker-2024-boundaries",
             "kommuner-2019-boundaries", "kommuneregister-2024", "ba-regioner", "kommunenummer-til-2024",
-            "kommunenummer-2013-2020", "utgiftsbehovsindeks"]
+            "kommunenummer-2013-2020", "utgiftsbehovsindeks", "n1000-veglenker", "n1000-stedsnavn",
+            "n1000-tettbebyggelse"]
 
 
 def import_mirror(directory: str | Path, root: Path | None = None, progress: bool = True) -> Path:

@@ -24,7 +24,13 @@ FILES = {
     "ba_regions": "kommuner/ba-regioner.csv",
     "codes_til_2024": "kommuner/kommunenummer-til-2024.csv",
     "codes_2013_2020": "kommuner/kommunenummer-2013-2020.csv",
+    "roads": "roads/veglenker-n1000.parquet",
+    "places": "places/stedsnavn-n1000.parquet",
+    "builtup": "places/tettbebyggelse-n1000.parquet",
 }
+#: Kartverket N1000 layers (GeoParquet, EPSG:25833) shared by both border years: the road network, place names
+#: and built-up areas that kommune centres and travel times are derived from (reformkit.geodata).
+N1000 = ("roads", "places", "builtup")
 INDEX_FILES = "inntektssystem/utgiftsbehovsindeks-*.json"  # optional
 
 COLUMNS = {
@@ -40,6 +46,9 @@ COLUMNS = {
     "codes_2013_2020": ["kommunenummer_2013", "kommunenavn_2013", "kommunenummer_2017", "kommunenavn_2017",
                         "kommunenummer_2018", "kommunenavn_2018", "kommunenummer_2019", "kommunenavn_2019",
                         "kommunenummer_2020", "kommunenavn_2020", "endringsmerknad_19_20"],
+    "roads": ["type_veg", "vegkategori", "vegfase", "motorvegtype", "medium", "geometry"],
+    "places": ["navn", "navneobjekttype", "navneobjektgruppe", "geometry"],
+    "builtup": ["geometry"],
 }
 CODE_COLUMNS = ("kommunenummer", "kommunenummer_original", "kommunenummer_2024", "kommunenummer_2013",
                 "kommunenummer_2017", "kommunenummer_2018", "kommunenummer_2019", "kommunenummer_2020")
@@ -57,6 +66,8 @@ def _read_one(key: str, path: Path) -> pd.DataFrame:
         df = gpd.read_file(path)
         if df.crs is None:
             df = df.set_crs(4326)
+    elif suffix == ".parquet" and key in N1000:
+        df = gpd.read_parquet(path)
     elif suffix == ".parquet":
         df = pd.read_parquet(path)
     elif key == "codes_2013_2020":

@@ -27,20 +27,23 @@ def projection_md(res) -> str:
     return "\n\n".join(lines)
 
 
-def travel_md(res, calibration: dict | None = None) -> str:
-    """How travel times were computed, with the calibration error when given
-    (:func:`reformkit.geodata.travel_calibration`, 2024 borders)."""
+def travel_md(res, accuracy: dict | None = None) -> str:
+    """How travel times were computed, with the model's measured accuracy when given
+    (:func:`reformkit.geodata.travel_accuracy`, 2024 borders)."""
     if res.blocks["max_travel_minutes_to_centre"].isna().all():
         return f"**Reisetid.** {NOT_COMPUTED.capitalize()}: reisetidsmodellen er ikke tilgjengelig."
-    text = ("**Reisetid.** Reisetid med bil mellom kommunesentre er beregnet som korteste vei i nabografen "
-            "(land- og sjønaboer): rett avstand mellom naboenes sentre ganget med en omvegs- og fartsfaktor, "
-            "et tillegg per sjøkryssing (ferje, bru eller tunnel) og et fast tillegg for reisen til og fra "
-            "sentrum. Faktorene er kalibrert mot reisetidene i SSBs BA-regioner.")
-    if calibration:
-        cal = calibration
-        text += (f" Mot BA-regionenes reisetider til regionsenteret ({cal['n']} kommuner) er gjennomsnittlig "
-                 f"avvik {nb_float(cal['mae_minutes'], 1)} minutter, og {nb_pct(cal['share_within_15_min'], 0)} "
-                 "ligger innenfor ±15 minutter.")
+    text = ("**Reisetid.** Reisetid med bil mellom kommunesentrene (administrasjonssenteret, funnet i Kartverkets "
+            "stedsnavn) er korteste kjøretid i Kartverkets veinett N1000: fartsgrensen for hver veiklasse, "
+            "lavere i tettbebyggelse og tunneler, ferjer med ventetid og overfartstid, og en fart for veien fra "
+            "sentrum ut til veinettet. Farten er kalibrert mot reisetidene i SSBs BA-regioner. Modellen kjenner "
+            "ikke trafikk, kø eller ferjenes rutetider, og veinettet er forenklet (målestokk 1:1 million).")
+    if accuracy:
+        held, known = accuracy["held_out"], accuracy.get("known_summary") or {}
+        text += (f" Mot BA-reisetidene modellen ikke er tilpasset ({held['n']} reiser) er gjennomsnittlig avvik "
+                 f"{nb_float(held['mae_min'], 1)} minutter, og {nb_pct(held['share_within_15_min'], 0)} ligger "
+                 f"innenfor ±15 minutter")
+        text += (f"; mot {known['n']} publiserte kjøretider mellom byer er medianavviket "
+                 f"{nb_float(known['median_abs_pct'], 1)} %." if known else ".")
     return text
 
 

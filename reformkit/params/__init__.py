@@ -2,7 +2,8 @@
 
 Every file under ``resources/params`` (or a project folder's ``data/params``) is a nested mapping whose leaves
 are ``{value: ..., source: "..."}``; each value names its source (and year, for policy figures). Files are
-merged into *groups* (:data:`GROUPS`: economy, sustainability, criteria, geo, travel, projection, propose), each
+merged into *groups* (:data:`GROUPS`: economy, sustainability, criteria, geo, travel, projection, propose,
+cooperation), each
 checked leaf by leaf against :mod:`reformkit.params.rules`. :func:`load_parameters` returns them all as one
 :class:`Parameters`; :meth:`Parameters.with_assumptions` applies a scenario's ``assumptions`` to any group.
 Functions receive the parameters they use as arguments; only the public entry points (``evaluate``,
@@ -25,11 +26,11 @@ from typing import Any
 from ..errors import ParameterError
 from .files import load_params, param_path, read_param_file
 from .rules import GROUPS, UNKNOWN, GroupSpec, Rule
-from .sections import Criteria, NeighbourParams, ProposeParams, SolverParams, TravelParams
+from .sections import Criteria, NeighbourParams, ProposeParams, SolverParams
 from .tree import ParamTree, build_tree
 
 __all__ = ["Parameters", "load_parameters", "load_group", "ParamTree", "GROUPS", "UNKNOWN", "GroupSpec", "Rule",
-           "Criteria", "NeighbourParams", "ProposeParams", "SolverParams", "TravelParams", "load_params",
+           "Criteria", "NeighbourParams", "ProposeParams", "SolverParams", "load_params",
            "read_param_file", "param_path", "ParameterError"]
 
 #: Keys of ``assumptions.travel`` that are settings, not parameters (a file of real travel times).
@@ -77,9 +78,10 @@ class Parameters:
     def neighbours(self) -> NeighbourParams:
         return NeighbourParams.from_tree(self.tree("geo"))
 
-    @cached_property
-    def travel(self) -> TravelParams:
-        return TravelParams.from_tree(self.tree("travel"))
+    @property
+    def travel(self) -> dict:
+        """The road travel-time model's parameters (``params/roads.yaml``) as a nested mapping of values."""
+        return self.tree("travel").values
 
     @cached_property
     def propose(self) -> ProposeParams:

@@ -218,8 +218,22 @@ GEO = GroupSpec("geo", ("geo",), rules={"neighbours.land_tolerance_m": NUMBER, "
                                           "neighbours.join_components": Rule("bool")},
                 required=("neighbours.land_tolerance_m", "neighbours.sea_link_km", "neighbours.join_components"))
 
-TRAVEL = GroupSpec("travel", ("travel",), rules={"travel.*": NUMBER},
-                   required=("travel.minutes_per_km", "travel.ferry_minutes", "travel.access_minutes"))
+SPEED = Rule(low=1.0, high=130.0)
+TRAVEL = GroupSpec(
+    "travel", ("roads",),
+    rules={"network.node_tolerance_m": NUMBER, "network.junction_tolerance_m": NUMBER,
+           "network.ferry_landing_m": NUMBER, "network.land_gap_m": NUMBER,
+           "network.passenger_ferries": Rule("choice", options=("islands_only", "none", "all")),
+           "speeds_kmh.*": SPEED, "factors.*": Rule(low=0.1, high=2.0),
+           "ferry.car_wait_min": NUMBER, "ferry.car_speed_kmh": SPEED, "ferry.passenger_wait_min": NUMBER,
+           "ferry.passenger_speed_kmh": SPEED, "access.speed_kmh": SPEED, "islands.boat_speed_kmh": SPEED,
+           "islands.boat_wait_min": NUMBER,
+           "centres.max_label_km": NUMBER, "centres.prefix_min_chars": Rule("int", low=1),
+           "centres.prefix_max_km": NUMBER, "centres.builtup_snap_km": NUMBER,
+           "centres.place_groups": Rule("texts", fixed=True), "centres.place_type_rank": Rule("texts", fixed=True),
+           "calibration.grid_*": Rule("numbers", length=3, fixed=True), "calibration.max_sweeps": Rule("int", low=1),
+           "calibration.long_trip_min": NUMBER, "calibration.within_min": NUMBER},
+    required=("network", "speeds_kmh", "factors", "ferry", "access", "islands", "centres", "calibration"))
 
 PROJECTION = GroupSpec(
     "projection", ("projection",),

@@ -24,18 +24,6 @@ class NeighbourParams:
                    bool(tree.get("neighbours.join_components")))
 
 
-@dataclass(frozen=True)
-class TravelParams:
-    """The straight-line travel model (``params/travel.yaml``)."""
-
-    minutes_per_km: float
-    ferry_minutes: float
-    access_minutes: float
-
-    @classmethod
-    def from_tree(cls, tree: ParamTree) -> "TravelParams":
-        return cls(*(float(tree.get(f"travel.{k}")) for k in ("minutes_per_km", "ferry_minutes", "access_minutes")))
-
 
 @dataclass(frozen=True)
 class Criteria:

@@ -1,0 +1,34 @@
+"""The neighbour graph of an Atlas's kommuner (:func:`reformkit.geo.neighbour_graph`), as edges and as a matrix."""
+from __future__ import annotations
+
+import pandas as pd
+from scipy.sparse import csr_matrix
+
+from .. import geo
+from ..data.atlas import Atlas
+from ..data.store import Dataset
+from ..params import Parameters, load_parameters
+from .common import key
+
+NEIGHBOURS = Dataset("neighbours", version=1, format="table")
+NEIGHBOUR_MATRIX = Dataset("neighbour_matrix", version=1, format="arrays", persist=False)
+
+
+def neighbours(atlas: Atlas, params: Parameters | None = None) -> pd.DataFrame:
+    """The neighbour graph's edges ``a, b, kind, gap_km`` (:func:`reformkit.geo.neighbour_graph`)."""
+    p = (params or load_parameters()).neighbours
+    return atlas.store.get(NEIGHBOURS, key(atlas, params=list(vars(p).values())),
+                           lambda: geo.neighbour_graph(atlas.kommuner, p))
+
+
+def neighbour_matrix(atlas: Atlas, params: Parameters | None = None) -> tuple[csr_matrix, dict[str, int]]:
+    """The neighbour graph as an adjacency matrix over ``atlas.codes`` and the position of each kommune."""
+    edges = neighbours(atlas, params)
+
+    def build() -> dict:
+        pos = {c: i for i, c in enumerate(atlas.codes)}
+        keep = edges["a"].isin(pos) & edges["b"].isin(pos)
+        return {"a": edges.loc[keep, "a"].map(pos).to_numpy(), "b": edges.loc[keep, "b"].map(pos).to_numpy()}
+    pairs = atlas.store.get(NEIGHBOUR_MATRIX, key(atlas, edges=len(edges)), build)
+    return (geo.adjacency_matrix(len(atlas.codes), zip(pairs["a"], pairs["b"])),
+            {c: i for i, c in enumerate(atlas.codes)})
