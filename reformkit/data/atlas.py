@@ -16,7 +16,8 @@ from ..errors import CacheMissingError, DataError
 from ..paths import cache_dir
 from . import cache
 from .expected import EXPECTED
-from .schema import CACHE, check_table
+from .schema import CACHE
+from .validate import check_table
 from .store import DerivedStore
 
 BORDER_YEARS = cache.BORDER_YEARS

@@ -29,7 +29,7 @@ from .._io import atomic_path, json_text, read_bytes_limited, signals_deferred, 
 from ..errors import CacheMissingError, ReformkitError
 from ..paths import cache_dir
 from .catalogue import catalogue
-from .schema import check_manifest
+from .validate import check_manifest
 
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 10_000_000

@@ -21,7 +21,8 @@ from ..paths import reference_file
 from .crs import METRIC_CRS
 from .expected import EXPECTED
 from .mirror import FILES
-from .schema import MIRROR, check_table, check_totals
+from .schema import MIRROR
+from .validate import check_table, check_totals
 
 SEX_2019 = "total"  # the 2019-border population has both sexes together
 

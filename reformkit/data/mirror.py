@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 
 from .._io import read_bytes_limited
 from ..errors import DataError
@@ -63,7 +64,9 @@ def _read_one(key: str, path: Path) -> pd.DataFrame:
     if suffix == ".geojson":
         return _read_geojson(data)
     if suffix == ".parquet":
-        return pd.read_parquet(io.BytesIO(data))
+        meta = pq.ParquetFile(io.BytesIO(data)).schema_arrow.metadata or {}
+        # GeoParquet (roads, places) keeps its geometry and CRS; a plain table is read as one
+        return gpd.read_parquet(io.BytesIO(data)) if b"geo" in meta else pd.read_parquet(io.BytesIO(data))
     if key == "codes_2013_2020":
         return pd.read_csv(io.BytesIO(data), sep=";", dtype=str)
     return pd.read_csv(io.BytesIO(data), dtype={c: str for c in CODE_COLUMNS + ("fylkesnummer", "ba_nr")})
