@@ -72,15 +72,21 @@ def travel_minutes(atlas: Atlas, params: Parameters | None = None, matrix_csv: s
     """
     params = params or load_parameters()
     p = params.travel
-    model = atlas.store.get(TRAVEL, _key(atlas, params=list(vars(p).values()), graph=params.digest("geo")),
-                            lambda: geo.model_minutes(centres(atlas), neighbours(atlas, params), p))
+
+    def model() -> pd.DataFrame:
+        return atlas.store.get(TRAVEL, _key(atlas, params=list(vars(p).values()), graph=params.digest("geo")),
+                               lambda: geo.model_minutes(centres(atlas), neighbours(atlas, params), p))
     matrix_csv = matrix_csv or params.settings.get("matrix_csv")
     if matrix_csv is None:
-        return model
+        return model()
     path = Path(matrix_csv)
     stamp = path.stat().st_mtime_ns if path.is_file() else None
-    return atlas.store.get(TRAVEL_OVERLAY, _key(atlas, model=list(vars(p).values()), csv=str(path.resolve()), stamp=stamp),
-                           lambda: geo.apply_matrix(model, geo.read_travel_matrix(path, list(model.index))))
+
+    def overlay() -> pd.DataFrame:
+        table = geo.read_travel_matrix(path, atlas.codes)   # a bad file fails before the model is built
+        return geo.apply_matrix(model(), table)
+    return atlas.store.get(TRAVEL_OVERLAY, _key(atlas, model=list(vars(p).values()), csv=str(path.resolve()),
+                                                stamp=stamp), overlay)
 
 
 def travel_calibration(atlas: Atlas, params: Parameters | None = None) -> dict:
