@@ -49,7 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 a failure, 2 a user error, 130 interrupted by
     Ctrl+C, 143 by SIGTERM)."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:   # --help (0) or a bad option value (2): argparse has printed the line why
+        return exc.code if isinstance(exc.code, int) else 2
     with safe_output(), sigterm_interrupts():
         try:
             return int(args.func(args) or 0)

@@ -118,7 +118,8 @@ def add_commands(sub) -> None:
     po.add_argument("--sweep", type=positive_int, default=None, metavar="K",
                     help="instead of one proposal, solve k = 1..K and write the table as CSV to -o")
     po.add_argument("--min-population", type=count, default=None, help="minimum block population")
-    po.add_argument("--max-travel-minutes", type=non_negative_float, default=None, help="maximum travel time to the centre")
+    po.add_argument("--max-travel-minutes", type=non_negative_float, default=None,
+                    help="maximum travel time to the centre")
     po.add_argument("--fixed-centre", nargs="+", default=[], metavar="KOMMUNE", help="kommuner that must be centres")
     po.add_argument("--time-limit", type=positive_float, default=None,
                     help="solver time limit in seconds per k (default in params/propose.yaml: 30)")

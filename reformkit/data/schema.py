@@ -106,7 +106,8 @@ MIRROR: dict[str, Table] = {
                              complete=(("kommunenummer", "year"), ("age",))),
     "register_2024": Table((CODE, NAME, _c("kommunenavn_norsk", "text"),
                             _c("administrasjonssenter", "text", nullable=True), _c("areal_km2", low=0.01, high=50_000),
-                            FYLKE, _c("fylkesnavn", "text"), _c("population_2024", "int", 0, 2_000_000, required=False)),
+                            FYLKE, _c("fylkesnavn", "text"),
+                            _c("population_2024", "int", 0, 2_000_000, required=False)),
                            key=("kommunenummer",), **CSV),
     "ba_regions": Table((CODE, *BA, _c("reisetid_min", nullable=True, **MINUTES),
                          _c("utpendling_pct", nullable=True, **PCT), _c("innpendling_pct", nullable=True, **PCT)),
@@ -121,8 +122,8 @@ MIRROR: dict[str, Table] = {
 
 _KOMMUNER = (CODE, NAME, _c("kommunenavn_kort", "text"), FYLKE, _c("fylkesnavn", "text"),
              _c("administrasjonssenter", "text", nullable=True), _c("areal_km2", low=0.01, high=50_000),
-             *BA, *(Column(c.name, c.kind, c.low, c.high, nullable=True, required=False) for c in (  # not on 2019 borders
-                 _c("ba_reisetid_min", **MINUTES), _c("utpendling_pct", **PCT), _c("innpendling_pct", **PCT))),
+             *BA, *(Column(c.name, c.kind, c.low, c.high, nullable=True, required=False)   # not on 2019 borders
+                    for c in (_c("ba_reisetid_min", **MINUTES), _c("utpendling_pct", **PCT), _c("innpendling_pct", **PCT))),
              _c("area_km2_geom", low=0, high=50_000),
              _c("geometry", "geometry"))
 

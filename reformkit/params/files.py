@@ -57,7 +57,8 @@ def _read_param_file(path: Path, mtime_ns: int) -> tuple[dict, dict]:
     try:
         # anchors and aliases could make a small file expand without limit when walked; no file needs them
         if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=_SafeLoader)):
-            raise ParameterError(f"{path}: YAML anchors and aliases (&name, *name) are not allowed; write the values out")
+            raise ParameterError(f"{path}: YAML anchors and aliases (&name, *name) are not allowed; "
+                                 f"write the values out")
         raw = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
