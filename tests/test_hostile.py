@@ -490,6 +490,15 @@ def test_corrupted_cache_is_refused_on_load(case, cache_root, scenario, fresh_at
     assert "neighbour graph" not in err and not (scenario.parent / "out.json").exists()
 
 
+def test_damaged_optional_dataset_names_the_file_and_the_fetch(cache_root):
+    (cache_root / "extra").mkdir()
+    (cache_root / "extra" / "ssb_projection.parquet").write_bytes(b"PAR1 not really")
+    (cache_root / "extra" / "manifest.json").write_text("[1, 2]")     # a list: treated as no optional data
+    assert cache.read_extra_manifest(cache_root) == {}
+    with pytest.raises(DataError, match=r"ssb_projection.parquet: corrupt cache file .*--only ssb-projection"):
+        atlas_module.read_atlas(2024, cache_root).extra("ssb_projection")
+
+
 def test_relabelled_cache_crs_is_not_blamed_on_the_scenario(cache_root, scenario, fresh_atlases):
     BAD_CACHES["CRS relabelled"][0](cache_root)
     scenario.write_text(SCENARIO + "assumptions:\n  travel: {minutes_per_km: 1}\n", encoding="utf-8")

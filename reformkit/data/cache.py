@@ -195,7 +195,13 @@ def write_extra(name: str, df: pd.DataFrame, info: dict, root: Path | None = Non
 def read_extra(name: str, root: Path | None = None) -> pd.DataFrame | None:
     """An optional online dataset from ``extra/``, or None when it has not been fetched."""
     path = extra_dir(root) / f"{name}.parquet"
-    return pd.read_parquet(path) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:   # a damaged file: the user's fix is to fetch again
+        raise CacheMissingError(f"{path}: corrupt cache file ({type(exc).__name__}); run `reformkit data fetch "
+                                f"--only {name.replace('_', '-')}`") from None
 
 
 def status(root: Path | None = None) -> dict:
