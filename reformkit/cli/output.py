@@ -5,8 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import ReformkitError
 from ..fmt import nb_float, nb_int
+from .common import port_number, positive_int
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -15,8 +15,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     Exit status: 0 all rendered; 2 when every failure was an invalid scenario file (a user error); 1 otherwise.
     """
     from ..report import render_batch
-    if args.jobs < 1:
-        raise ReformkitError(f"--jobs {args.jobs}: must be at least 1")
     result = render_batch(args.scenarios, args.out, jobs=args.jobs)
     for o in result.outcomes:
         if o.ok:
@@ -57,7 +55,7 @@ def add_commands(sub) -> None:
     r = sub.add_parser("render", help="render scenario reports (HTML) with papermill + nbconvert")
     r.add_argument("scenarios", nargs="+", help="scenario YAML files")
     r.add_argument("--out", default="reports", help="output folder (default reports/)")
-    r.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
+    r.add_argument("--jobs", type=positive_int, default=1, help="reports rendered in parallel (default 1)")
     r.set_defaults(func=cmd_render)
 
     w = sub.add_parser("workshop", help="start the live workbench (Voilà) for a workshop",
@@ -65,6 +63,6 @@ def add_commands(sub) -> None:
                                    "see population, travel times and the map update at once.")
     w.add_argument("--scenario", default="data/scenarios/more-og-romsdal-4.yaml",
                    help="scenario to start from (default data/scenarios/more-og-romsdal-4.yaml)")
-    w.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    w.add_argument("--port", type=port_number, default=8866, help="port (default 8866)")
     w.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     w.set_defaults(func=cmd_workshop)

@@ -32,7 +32,8 @@ def scenario_parameters(scenario: Scenario, params: Parameters | None = None) ->
     """``params`` (default: the shipped files) with the scenario's ``assumptions`` applied; ParameterError
     names the scenario file and the key at fault."""
     origin = scenario.source or f"scenario '{scenario.name}'"
-    return (params or load_parameters()).with_assumptions(scenario.assumptions, origin)
+    base_dir = Path(scenario.source).parent if scenario.source else None   # matrix_csv is relative to the file
+    return (params or load_parameters()).with_assumptions(scenario.assumptions, origin, base_dir)
 
 
 def criteria(params: Parameters | None = None) -> dict:
@@ -42,6 +43,8 @@ def criteria(params: Parameters | None = None) -> dict:
 
 
 def _travel(atlas, scenario: Scenario, params: Parameters) -> pd.DataFrame:
+    if "travel" not in (scenario.assumptions or {}):
+        return geodata.travel_minutes(atlas, params)   # a fault here is the data's, not the scenario's
     try:
         return geodata.travel_minutes(atlas, params)
     except ReformkitError as exc:  # name the scenario whose assumptions are at fault
