@@ -124,7 +124,8 @@ LIVE_ASSIGN, LIVE_PICKED, LIVE_PICK = "assign", "picked", "pick"
 
 
 def live_block_map(layers: MapLayers, codes: Sequence[str], *, width: int = 560, height: int = 560,
-                   palette: Sequence[str] = PALETTE, selectable: bool = True) -> alt.LayerChart:
+                   palette: Sequence[str] = PALETTE, selectable: bool = True,
+                   assign: dict | None = None) -> alt.LayerChart:
     """A block map whose blocks and tracks come from a parameter, so an edit redraws it without a new spec.
 
     Draws the kommuner ``codes`` once; the parameter ``assign`` (``{kommunenummer: {"b": block position or -1,
@@ -132,12 +133,13 @@ def live_block_map(layers: MapLayers, codes: Sequence[str], *, width: int = 560,
     and tells merge from cooperate without colour: merging kommuner are solid with a thin white border and a
     filled dot, cooperating kommuner pale with a dashed dark border and a hollow ring; centres get a diamond
     and their name in bold, every other kommune its name in small type, and a tooltip names each one.
+    ``assign`` gives its first value (the chart must be drawn right before any update arrives).
     ``picked`` (a kommunenummer) is outlined in black. With ``selectable``, clicking a kommune sets the point
     selection ``pick`` (field kommunenummer), which ``JupyterChart.selections`` reports to Python.
     """
     codes = [c for c in codes if c in layers.geometry.index]
     props = pd.DataFrame({"kommunenummer": codes, "navn": layers.names.loc[codes].to_numpy()}, index=codes)
-    assign = alt.param(name=LIVE_ASSIGN, value={c: {"b": -1, "t": "", "c": 0} for c in codes})
+    assign = alt.param(name=LIVE_ASSIGN, value=assign or {c: {"b": -1, "t": "", "c": 0} for c in codes})
     picked = alt.param(name=LIVE_PICKED, value="")
     lookup = {k: f"{LIVE_ASSIGN}[datum.kommunenummer] ? {LIVE_ASSIGN}[datum.kommunenummer].{k} : {d}"
               for k, d in (("b", -1), ("t", "''"), ("c", 0))}

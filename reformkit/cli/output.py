@@ -47,7 +47,7 @@ def cmd_workshop(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         raise ReformkitError(f"--folder {args.folder}: not a folder")
     env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario), "REFORMKIT_WORKSHOP_FOLDER": str(folder),
-           server.ENV_HOSTS: ",".join(args.allow_host or [])}
+           server.ENV_HOSTS: ",".join(args.allow_host or []), "JUPYTER_PATH": server.jupyter_path()}
     cmd = server.voila_args(notebook_file("workshop.ipynb"), port=args.port, ip=args.ip,
                             idle_minutes=args.idle_minutes, closed_seconds=args.closed_seconds)
     print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren. Lagrede filer "

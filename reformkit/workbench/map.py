@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 from typing import Callable
 
-from .. import charts, geodata
+from .. import geodata
 from ..charts.embed import FORMAT_LOCALE, TIME_FORMAT_LOCALE
 from ..charts.maps import LIVE_ASSIGN, LIVE_PICK, LIVE_PICKED, live_block_map
 from ..charts.style import PALETTE
@@ -67,16 +67,16 @@ class BlockMap:
         self.widget = None
         self.show(res)
 
-    def _chart(self, codes: list[str]):
+    def _chart(self, codes: list[str], res: ScenarioResult):
         return live_block_map(geodata.map_layers(self.atlas), codes, width=self.size[0], height=self.size[1],
-                              selectable=self.selectable)
+                              selectable=self.selectable, assign=assignment(res))
 
     def show(self, res: ScenarioResult) -> None:
         """Draw ``res``: only the assignment changes unless the scope of kommuner did."""
         codes = list(res.kommuner.index)
         if self.widget is None or codes != self.codes:
             self.codes = codes
-            chart = self._chart(codes)
+            chart = self._chart(codes, res)
             if self.widget is None:
                 self.widget = jupyter_chart(chart)
                 if self.selectable:
@@ -98,4 +98,4 @@ class BlockMap:
             self.on_pick(str(code))
 
 
-__all__ = ["BlockMap", "assignment", "block_colour", "enable_offline", "jupyter_chart", "charts"]
+__all__ = ["BlockMap", "assignment", "block_colour", "enable_offline", "jupyter_chart"]

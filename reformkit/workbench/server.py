@@ -30,6 +30,14 @@ LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 #: Seconds Voilà gets to shut its kernels down after SIGTERM before everything left is killed.
 STOP_GRACE = 15.0
 ENV_HOSTS = "REFORMKIT_WORKSHOP_HOSTS"
+#: The Voilà template (``resources/jupyter/voila/templates/reformkit``): the lab template without CDN links.
+TEMPLATE = "reformkit"
+
+
+def jupyter_path() -> str:
+    """``JUPYTER_PATH`` for the Voilà process: the package's Jupyter data folder (its template) first."""
+    own = Path(__file__).resolve().parents[1] / "resources" / "jupyter"
+    return os.pathsep.join([str(own), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))])
 
 
 def _kernel_manager_class():
@@ -105,6 +113,7 @@ def voila_args(notebook: Path, *, port: int, ip: str, idle_minutes: float, close
     manager = "WorkshopKernelManager"
     return [sys.executable, "-m", "reformkit.workbench.server", str(notebook), f"--port={port}",
             f"--Voila.ip={ip}", "--Voila.port_retries=0", "--no-browser", "--show_tracebacks=False",
+            f"--template={TEMPLATE}",
             f"--VoilaConfiguration.multi_kernel_manager_class=reformkit.workbench.server.{manager}",
             f"--{manager}.cull_idle_timeout={max(1, int(idle_minutes * 60))}",
             f"--{manager}.cull_interval={cull_interval}", f"--{manager}.cull_connected=True",

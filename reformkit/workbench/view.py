@@ -32,7 +32,7 @@ def _button(key: str, icon: str = "", style: str = "") -> w.Button:
 
 
 def _full(widget: w.Widget) -> w.Widget:
-    widget.layout.width = "100%"
+    widget.layout.width = "96%"
     widget.style.description_width = "90px"
     return widget
 
@@ -131,6 +131,8 @@ class Workbench:
         self._save_desc = _full(w.Textarea(description=L["save_description"], rows=4))
         save, download, report = _button("save", "save"), _button("download", "download"), _button("report", "file")
         self._links = w.HTML()
+        self._save_name.add_class("rkw-save-name")   # stable hooks for the browser test
+        self._save_desc.add_class("rkw-save-desc")
         save.on_click(lambda _: self._run(lambda: self.session.save(self._save_name.value, self._save_desc.value)))
         download.on_click(lambda _: self._run(self._download))
         report.on_click(lambda _: self._run(self._report))
@@ -205,7 +207,8 @@ class Workbench:
     def _population_chart(self):
         res = self.session.result
         return charts.population_lines(sc_words.population_long(res), observed_until=res.observed_years[-1],
-                                       title=L["population_heading"], series_title=CHART["block"], width=300, height=170)
+                                       title=L["population_heading"], series_title=CHART["block"], width=300,
+                                       height=170).configure_legend(disable=True)
 
     def _refresh(self, rebuild: bool = False) -> None:
         if self._widget is None:
