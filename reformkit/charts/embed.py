@@ -102,13 +102,13 @@ def setup(offline: bool = False) -> None:
     else:
         if formatter is not None:
             formatter.type_printers.pop(alt.TopLevelMixin, None)
+        embed = {"formatLocale": FORMAT_LOCALE, "timeFormatLocale": TIME_FORMAT_LOCALE, "actions": False}
         try:
             import anywidget  # noqa: F401 - JupyterChart needs it
-            alt.renderers.enable("jupyter", offline=True)
+            # one call: set_embed_options would enable the renderer again without ``offline``
+            alt.renderers.enable("jupyter", offline=True, embed_options=embed)
         except ImportError:
-            alt.renderers.enable("default")
-        alt.renderers.set_embed_options(formatLocale=FORMAT_LOCALE, timeFormatLocale=TIME_FORMAT_LOCALE,
-                                        actions=False)
+            alt.renderers.enable("default", embed_options=embed)
 
 
 def vl_version() -> str:
