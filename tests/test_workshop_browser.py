@@ -190,6 +190,9 @@ def test_workshop_in_the_browser(server, driver):
     _wait(driver, "return document.body.innerText.includes('Alternativ A (festet) og B (nå)')", 30)
     _wait(driver, "return document.querySelectorAll('.vega-embed svg').length >= 4", 60)
     _shot(driver, "3-compare")
+    driver.execute_script("document.querySelector('.rkw-table').scrollIntoView();")
+    _shot(driver, "3b-summary-and-comparison")
+    driver.execute_script("window.scrollTo(0, 0);")
 
     # save into the working folder under a new name, and download the YAML
     tab = driver.execute_script("""return Array.from(document.querySelectorAll('.lm-TabBar-tab')).find(
