@@ -65,6 +65,7 @@ class BlockMap:
         self.on_pick = on_pick
         self.codes: list[str] = []
         self.widget = None
+        self._wanted: dict[str, object] = {LIVE_PICKED: ""}
         self.show(res)
 
     def _chart(self, codes: list[str], res: ScenarioResult):
@@ -79,17 +80,27 @@ class BlockMap:
             chart = self._chart(codes, res)
             if self.widget is None:
                 self.widget = jupyter_chart(chart)
-                if self.selectable:
-                    self.widget.selections.observe(self._picked, names=[LIVE_PICK])
             else:
                 self.widget.chart = chart
-                if self.selectable:
-                    self.widget.selections.observe(self._picked, names=[LIVE_PICK])
-        setattr(self.widget.params, LIVE_ASSIGN, assignment(res))
+            if self.selectable:
+                self.widget.selections.observe(self._picked, names=[LIVE_PICK])
+            self.widget.params.observe(self._keep, names=[LIVE_ASSIGN, LIVE_PICKED])
+        self._set(LIVE_ASSIGN, assignment(res))
+
+    def _set(self, name: str, value) -> None:
+        self._wanted[name] = value
+        setattr(self.widget.params, name, value)
+
+    def _keep(self, change) -> None:
+        # A view that finishes drawing reports its parameters as its spec had them; when an edit came in
+        # meanwhile that echo is stale, so the value Python wants is sent again.
+        wanted = self._wanted.get(change["name"])
+        if wanted is not None and change["new"] != wanted:
+            setattr(self.widget.params, change["name"], wanted)
 
     def highlight(self, code: str | None) -> None:
         """Outline kommune ``code`` (the one chosen in the controls)."""
-        setattr(self.widget.params, LIVE_PICKED, code or "")
+        self._set(LIVE_PICKED, code or "")
 
     def _picked(self, change) -> None:
         value = getattr(change["new"], "value", None) or []

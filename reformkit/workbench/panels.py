@@ -18,9 +18,9 @@ CSS = """<style>
 .rkw-info{background:#eef4fa;color:#1d3557}
 .rkw-warning{background:#fff4e0;color:#7a4500;border-left:4px solid #e08a00}
 .rkw-error{background:#fdecec;color:#8a1010;border-left:4px solid #c00}
-.rkw-table{border-collapse:collapse;font-size:12.5px;width:100%}
-.rkw-table th{background:#f2f2f2;text-align:left;padding:3px 6px;border-bottom:1px solid #bbb;vertical-align:bottom}
-.rkw-table td{padding:3px 6px;border-bottom:1px solid #e3e3e3;vertical-align:top;white-space:nowrap}
+.rkw-table{border-collapse:collapse;font-size:12px;width:100%}
+.rkw-table th{background:#f2f2f2;text-align:left;padding:3px 5px;border-bottom:1px solid #bbb;vertical-align:bottom}
+.rkw-table td{padding:3px 5px;border-bottom:1px solid #e3e3e3;vertical-align:top;white-space:nowrap}
 .rkw-table td.num,.rkw-table th.num{text-align:right}
 .rkw-chg{display:block;font-size:11px;color:#555}
 .rkw-chg.up{color:#1a6e1a}.rkw-chg.down{color:#a11}
@@ -63,7 +63,8 @@ def summary_html(res: ScenarioResult, start: ScenarioResult) -> str:
                 cells.append(_cell(v, ch, c not in text_cols))
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="rkw-h">{escape(WORKSHOP["summary_heading"])}</div>'
-            f'<table class="rkw-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>')
+            f'<div style="overflow-x:auto"><table class="rkw-table"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
 def legend_html(res: ScenarioResult) -> str:
