@@ -185,11 +185,31 @@ def test_hostile_text_is_escaped_in_every_widget(atlas, tmp_path, monkeypatch):
     wb = Workbench(session)
     ui = wb.widget
     session.move("1557", "Nordmøre", "merge")
+    wb._kommune.value = "1557"      # its block's cooperation panel names it too
     wb._refresh()
     html = [x.value for x in _walk(ui) if isinstance(x, w.HTML)]
+    assert "Samarbeidet i Nordmøre" in wb._cooperation.value
     joined = "\n".join(html)
     assert "onerror" in joined and "<img" not in joined.replace("<img src", "")
     assert payload not in joined
+
+
+def test_the_selected_kommunes_block_shows_its_cooperation(atlas, tmp_path):
+    """Selecting a kommune shows its block's cooperation: form, services, each member's share and kroner; an
+    edit that moves a cooperating kommune changes the members and their shares."""
+    from reformkit.workbench.view import Workbench
+    wb = Workbench(Session(rk.load_scenario(SCENARIO, atlas), atlas=atlas, folder=tmp_path))
+    wb.widget
+    wb._kommune.value = "1566"      # Surnadal, cooperating in Nordmøre
+    panel = wb._cooperation.value
+    assert "Samarbeidet i Nordmøre" in panel and "Surnadal" in panel and "Barnevern, andel" in panel
+    shares = re.findall(r"<td>Surnadal</td><td>[^<]*</td><td>[^<]*</td><td>([0-9,]+) %</td>", panel)
+    assert len(shares) == 1
+    wb._run(lambda: wb.session.move("1576", "Romsdal", "cooperate"))       # Aure leaves: Surnadal's share rises
+    after = re.findall(r"<td>Surnadal</td><td>[^<]*</td><td>[^<]*</td><td>([0-9,]+) %</td>", wb._cooperation.value)
+    assert float(after[0].replace(",", ".")) > float(shares[0].replace(",", "."))
+    wb._kommune.value = "1506"      # Molde: its own block now, with Aure among the cooperating members
+    assert "Samarbeidet i Romsdal" in wb._cooperation.value and "Aure" in wb._cooperation.value
 
 
 def _walk(widget):

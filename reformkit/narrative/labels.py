@@ -214,6 +214,7 @@ WORKSHOP = {
     "summary_heading": "Blokkene nå (endring mot utgangspunktet i parentes)",
     "population_heading": "Innbyggere per blokk",
     "compare_heading": "Alternativ A (festet) og B (nå)",
+    "cooperation_heading": "Samarbeidet i {block} (blokka til valgt kommune)",
     "pinned": "A: {name}",
     "current": "B: nå",
     "legend_merge": "Heltrukket, fylt: slås sammen (regionkommune)",

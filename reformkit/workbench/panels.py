@@ -6,8 +6,9 @@ import base64
 
 import pandas as pd
 
-from .._html import escape
+from .._html import escape, markdown_html
 from ..evaluate import ScenarioResult
+from ..narrative import cooperation as coop
 from ..narrative import workshop as words
 from ..narrative.labels import WORKSHOP
 from .map import block_colour
@@ -77,11 +78,25 @@ def legend_html(res: ScenarioResult) -> str:
 
 def comparison_html(a: ScenarioResult, b: ScenarioResult) -> str:
     """Key figures of the pinned option A and the current option B."""
-    df: pd.DataFrame = words.comparison(a, b)
+    return f'<div class="rkw-h">{escape(WORKSHOP["compare_heading"])}</div>' + _table_html(words.comparison(a, b))
+
+
+def _table_html(df: pd.DataFrame) -> str:
     head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
     rows = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>" for row in df.itertuples(index=False))
-    return (f'<div class="rkw-h">{escape(WORKSHOP["compare_heading"])}</div>'
-            f'<table class="rkw-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>')
+    return f'<table class="rkw-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+
+
+def cooperation_html(res: ScenarioResult, block: str | None) -> str:
+    """A block's binding cooperation: form, services and seats in a sentence, then each member's share and
+    kroner (the report's cooperation section in short); empty when ``block`` is not a block of ``res``."""
+    if block not in res.blocks.index:
+        return ""
+    heading = f'<div class="rkw-h">{escape(words.text("cooperation_heading", block=block))}</div>'
+    if not res.cooperation.get(block):
+        return heading + markdown_html(coop.cooperation_without_section_md(res, block))
+    return (heading + markdown_html(coop.cooperation_summary_md(res, block))
+            + f'<div style="overflow-x:auto">{_table_html(coop.share_table(res, block))}</div>')
 
 
 def download_link(file_name: str, data: bytes, mime: str) -> str:

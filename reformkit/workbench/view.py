@@ -62,7 +62,7 @@ class Workbench:
         res = self.session.result
         self.map = BlockMap(self.session.atlas, res, on_pick=self._on_map_pick, width=540, height=540)
         self._heading, self._status, self._legend = w.HTML(), w.HTML(), w.HTML()
-        self._summary, self._compare_box = w.HTML(), w.VBox()
+        self._summary, self._cooperation, self._compare_box = w.HTML(), w.HTML(), w.VBox()
         self._population = jupyter_chart(self._population_chart())
         self._undo, self._redo = _button("undo", "undo"), _button("redo", "repeat")
         self._undo.on_click(lambda _: self._run(self.session.undo))
@@ -74,7 +74,7 @@ class Workbench:
                           layout=w.Layout(width="370px", min_width="370px"))
         side = w.VBox([self._legend, self._population, self._horizon_controls()], layout=w.Layout(width="400px"))
         top = w.HBox([controls, self.map.widget, side], layout=w.Layout(align_items="flex-start"))
-        self._widget = w.VBox([w.HTML(panels.CSS), top, self._summary, self._compare_box],
+        self._widget = w.VBox([w.HTML(panels.CSS), top, self._summary, self._cooperation, self._compare_box],
                               layout=w.Layout(width="100%"))
         self._widget.add_class("rk-workbench")
         self._refresh()
@@ -180,9 +180,12 @@ class Workbench:
     def _on_kommune(self, change) -> None:
         code = change["new"]
         self.map.highlight(code)
+        res = self.session.result
+        block = res.kommuner.at[code, "block"] if code is not None else None
+        self._cooperation.value = panels.cooperation_html(res, block if isinstance(block, str) else None)
         if code is None:
             return
-        row = self.session.result.kommuner.loc[code]
+        row = res.kommuner.loc[code]
         if isinstance(row["block"], str):
             self._block.value = row["block"]
             self._track.value = row["track"]
@@ -237,8 +240,7 @@ class Workbench:
         if rebuild:
             self._kommune.options = self._kommune_options()
             self._horizon.value, self._projection.value = s.scenario.horizon, s.scenario.projection
-        if self._kommune.value is not None:
-            self._on_kommune({"new": self._kommune.value})
+        self._on_kommune({"new": self._kommune.value})
 
     def _refresh_compare(self) -> None:
         s = self.session
