@@ -3,7 +3,8 @@
 User errors (bad files, unknown kommuner, impossible constraints, missing cache) print one line per problem
 on stderr and exit 2, with no traceback. ``--debug`` shows tracebacks for developers. The commands live in
 :mod:`.data` (data import/fetch/status), :mod:`.model` (evaluate, project, propose), :mod:`.travel`
-(travel) and :mod:`.output` (render, workshop); each module adds its own subcommands to the parser.
+(travel), :mod:`.kostra` (the KOSTRA file for beste praksis) and :mod:`.output` (render, workshop); each module
+adds its own subcommands to the parser.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import argparse
 import sys
 
 from ..errors import ReformkitError
-from . import data, model, output, travel
+from . import data, kostra, model, output, travel
 
 EPILOG = """\
 examples:
@@ -25,6 +26,8 @@ examples:
   reformkit propose --area 15 --sweep 8 -o sweep-15.csv
   reformkit travel --from Molde --to Ålesund
   reformkit travel --matrix reisetider.csv
+  reformkit kostra template --kommune 1837 --references 1563 1840 5027 -o kostra.csv
+  reformkit kostra check kostra.csv
   reformkit render data/scenarios/*.yaml --out reports/ --jobs 2
 """
 
@@ -38,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (data, model, travel, output):
+    for module in (data, model, travel, kostra, output):
         module.add_commands(sub)
     return p
 
