@@ -88,7 +88,7 @@ def test_best_practice_from_the_csv_reproduces_the_published_total(atlas):
     given = kommune_best_practice(atlas, MELOY, tree, ["1563", "1840", "5027"], kostra_csv=FIXTURE)
     assert given.table.attrs["total"] == -170_923_180
     assert [n.code for n in given.notices] == ["kostra_references_missing"]
-    assert "1563" in P.notice_text(given.notices[0])
+    assert "Ingen KOSTRA-tall for 2022 for Sunndal (1563)" in P.notice_text(given.notices[0])
 
 
 @pytest.mark.integration

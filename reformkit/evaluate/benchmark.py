@@ -114,7 +114,9 @@ def kommune_best_practice(atlas, code: str, tree: ParamTree, references: Sequenc
     have = [r for r in out.references if r in table.columns]
     missing = [r for r in out.references if r not in have]
     if missing:
-        out.notices.append(notice("kostra_references_missing", kommuner=missing, year=out.year))
+        names = atlas.kommuner["kommunenavn_kort"].astype(str)
+        out.notices.append(notice("kostra_references_missing", kommuner=[[k, names.get(k, k)] for k in missing],
+                                  year=out.year))
     if not have:
         out.notices.append(notice("kostra_no_references", year=out.year, source=source))
         return out

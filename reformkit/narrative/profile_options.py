@@ -2,6 +2,7 @@
 :mod:`reformkit.narrative.profile`, which re-exports these functions)."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -41,8 +42,9 @@ def _ssb_incomplete(v: dict) -> str:
 TEXTS = {
     "ssb_not_fetched": _ssb_missing,
     "ssb_incomplete": _ssb_incomplete,
-    "kostra_references_missing": lambda v: (f"Ingen KOSTRA-tall for {v['year']} for referansekommune(ne) "
-                                            f"{', '.join(v['kommuner'])}; de er ikke med i sammenligningen."),
+    "kostra_references_missing": lambda v: (f"Ingen KOSTRA-tall for {v['year']} for "
+                                            f"{join_nb([f'{n} ({k})' for k, n in v['kommuner']])}, som derfor "
+                                            f"ikke er med i sammenligningen."),
     "kostra_no_references": lambda v: (f"Ingen av referansekommunene har KOSTRA-tall for {v['year']}, så beste "
                                        f"praksis er ikke beregnet."),
 }
@@ -185,7 +187,7 @@ def best_practice_md(prof: KommuneProfile) -> str:
     chosen = ("valgt automatisk som de kommunene som ligner mest på " + prof.name + " i innbyggertall og "
               "utgiftsbehovsindeks" if bp.automatic else "fra filen" if bp.source == "csv" and not bp.references
               else "valgt av brukeren")
-    source = (f"filen {bp.path} (utgiftskorrigerte tall, brukt som de står)" if bp.source == "csv" else
+    source = (f"filen {Path(bp.path).name} (utgiftskorrigerte tall, brukt som de står)" if bp.source == "csv" else
               f"SSBs KOSTRA (tabell 12362), netto driftsutgifter per innbygger korrigert med samlet "
               f"utgiftsbehovsindeks {bp.index_year} (veiledende)")
     text = (f"Referansekommuner: {join_nb(_names(prof, bp.references))} ({chosen}). Kilde: {source}, KOSTRA-året "
@@ -207,9 +209,11 @@ def best_practice_table(prof: KommuneProfile) -> pd.DataFrame | None:
              BEST_PRACTICE["best"]: nb_int(r.best), BEST_PRACTICE["own"].format(name=prof.name): nb_int(r.own),
              BEST_PRACTICE["gap"]: nb_int(r.gap), BEST_PRACTICE["potential"]: nb_int(r.potential)}
             for r in bp.table.itertuples()]
-    rows.append({BEST_PRACTICE["service_area"]: "Sum", BEST_PRACTICE["best_kommune"]: "", BEST_PRACTICE["best"]: "",
-                 BEST_PRACTICE["own"].format(name=prof.name): "", BEST_PRACTICE["gap"]: "",
-                 BEST_PRACTICE["potential"]: nb_int(bp.table.attrs["total"])})
+    t = bp.table
+    rows.append({BEST_PRACTICE["service_area"]: "Sum", BEST_PRACTICE["best_kommune"]: "",
+                 BEST_PRACTICE["best"]: nb_int(t["best"].sum()), BEST_PRACTICE["own"].format(name=prof.name):
+                 nb_int(t["own"].sum()), BEST_PRACTICE["gap"]: nb_int(t["gap"].sum()),
+                 BEST_PRACTICE["potential"]: nb_int(t.attrs["total"])})
     return pd.DataFrame(rows)
 
 
