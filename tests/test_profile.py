@@ -188,3 +188,7 @@ def test_a_bad_kostra_file_stops_the_profile_with_every_problem(cached_small, tm
     with pytest.raises(DataError) as exc:
         rk.kommune_profile(cached_small, cached_small.codes[0], horizon=2030, kostra_csv=path)
     assert len(exc.value.problems) == 2
+
+
+def test_html_escapes_names_and_keeps_per_cent_with_its_number():
+    assert P.html("Fil <script>x</script>: -5,8 %") == "<p>Fil &lt;script&gt;x&lt;/script&gt;: -5,8\u00a0%</p>\n"

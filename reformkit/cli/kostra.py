@@ -13,19 +13,9 @@ from ..fmt import nb_int
 
 
 def _resolve(atlas, refs: list[str], flag: str) -> list[str]:
-    """Kommune numbers of names or numbers; every unknown one is listed."""
-    from ..scenario import kommune_index
-    index = kommune_index(atlas)
-    found, problems = [], []
-    for ref in refs:
-        res = index.resolve(ref)
-        if res.code is None:
-            problems.append(f"{flag} {ref}: {res.problem}")
-        elif res.code not in found:
-            found.append(res.code)
-    if problems:
-        raise ReformkitError(f"{flag}: unknown kommune(r)", problems)
-    return found
+    """Kommune numbers of names or numbers, each once; every unknown one is listed (exit 2)."""
+    from ..propose import resolve_kommuner
+    return resolve_kommuner(atlas, refs, [], atlas.codes, flag)
 
 
 def cmd_template(args: argparse.Namespace) -> int:

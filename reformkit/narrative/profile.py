@@ -13,18 +13,15 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .._html import markdown_html
+from ..economy.demography import SERVICES
 from ..fmt import nb_float, nb_int, nb_mill, nb_signed_pct
-from ..notices import notice
 from .common import join_nb
 from .labels import ALTERNATIVE, NEED_SERVICE, NEED_SERVICE_SHORT, PROFILE_CHART
-from .notices import notice_text as shared_notice_text
 from .profile_options import (best_practice_md, best_practice_summary, best_practice_table, method_md, notice_text,
                               options_md, options_summary, options_table, signed_mill)
 
 if TYPE_CHECKING:
     from ..evaluate.profile import KommuneProfile
-
-SERVICES = ("barnehage", "grunnskole", "pleie_omsorg", "other")
 
 
 def html(markdown: str) -> str:
@@ -61,8 +58,9 @@ def summary_md(prof: KommuneProfile) -> str:
     parts.append(f"Alderbæreevnen – personer 16–66 år per person 67 år og over – var {nb_float(ratio[prof.start], 2)} "
                  f"i {prof.start}, er {nb_float(ratio[now], 2)} i {now} og blir {nb_float(ratio[hz], 2)} i {hz}.")
     total = prof.need.set_index("year").at[hz, "change_total"]
-    parts.append(f"Utgiftsbehovet etter alderskriteriene i inntektssystemet endres med {signed_mill(total)} fra "
-                 f"{now} til {hz}, fordelt på tjenestene nedenfor.")
+    parts.append(f"Det beregnede utgiftsbehovet etter alderskriteriene i inntektssystemet "
+                 f"{'øker' if total > 0 else 'synker'} med {nb_mill(abs(total))} fra {now} til {hz} "
+                 f"(fordelingen på tjenester står nedenfor).")
     parts.append(options_summary(prof))
     parts.append(best_practice_summary(prof))
     return "\n\n".join(p for p in parts if p)
@@ -101,8 +99,8 @@ def support_md(prof: KommuneProfile) -> str:
     sup = prof.support
     own = sup[sup["alternative"] == prof.alternative].set_index("year")["ratio"]
     text = (f"Alderbæreevnen er antall personer i yrkesaktiv alder (16–66 år) per person som er 67 år eller eldre. "
-            f"Til og med {prof.now} er tallene registrert; etter {prof.now} er de framskrevet "
-            f"({projection_label(prof)}). Fra {prof.now} til {prof.horizon} går den fra "
+            f"Til og med {prof.now} er tallene registrert; etter {prof.now} er de framskrevet med "
+            f"{projection_label(prof)}. Fra {prof.now} til {prof.horizon} går den fra "
             f"{nb_float(own[prof.now], 2)} til {nb_float(own[prof.horizon], 2)}.")
     if prof.compared_with_ssb:
         ssb = sup[sup["alternative"] != prof.alternative].set_index("year")["ratio"]
@@ -144,9 +142,10 @@ def need_md(prof: KommuneProfile) -> str:
     return (f"Når aldersgruppene endrer seg, endres kommunens beregnede utgiftsbehov: hver innbygger er verdsatt "
             f"med kostnadsnøkkelens enhetsbeløp for sin aldersgruppe (2023-kroner). Fra {prof.now} til "
             f"{prof.horizon}: {join_nb(parts)}, til sammen {signed_mill(at['change_total'])} "
-            f"({'+' if per > 0 else ''}{nb_int(per)} kr per innbygger). Inntektssystemet utjevner endringen, men "
-            f"bare hvis kommunen flytter pengene krone for krone mellom tjenestene («dansen med demografien»). "
-            + shared_notice_text(notice("need_from_age_criteria")))
+            f"({'+' if per > 0 else ''}{nb_int(per)} kr per innbygger). Staten kompenserer bare nettoendringen "
+            f"gjennom inntektssystemet: mer behov i én tjeneste og mindre i en annen går opp mot hverandre, og det "
+            f"forutsettes at kommunen flytter pengene krone for krone mellom tjenestene («dansen med demografien»). "
+            f"En kommune med enhetskostnader over landsgjennomsnittet får større press enn tallene viser.")
 
 
 def need_title(prof: KommuneProfile) -> str:

@@ -110,7 +110,8 @@ def options_md(prof: KommuneProfile) -> str:
     parts = [_what_options_are(prof),
              f"Hvert alternativ er regnet som et scenario der alle kommunene slår seg sammen fra {prof.now + 1}. "
              f"Netto nåverdi er summen av tapt basistilskudd, inndelingstilskudd, regionsentertilskudd, "
-             f"engangsstøtte og reformstøtte og administrativ innsparing over analyseperioden, neddiskontert til "
+             f"engangsstøtte og reformstøtte og administrativ innsparing over "
+             f"{prof.parameters.economy.get('merger.analysis_years')} år, neddiskontert til "
              f"{prof.now} med {nb_pct(rate, 0)} rente. Reisetidene er med bil fra kommunesenteret i {prof.name} "
              f"(og, for den lengste, i hver medlemskommune) til senteret i den nye kommunen. Rangeringen er gjennomsnittet av plasseringen på fire mål med "
              f"like vekt – flest innbyggere i {prof.horizon}, høyest bæreevne i {prof.horizon}, kortest lengste "
