@@ -58,7 +58,8 @@ def test_merger_options_cover_every_neighbour_and_the_regional_centre(atlas, mel
     pairs = {m[1] for m in opts["members"] if len(m) == 2}
     assert pairs == {"1833", "1836", "1838", "1839"}            # Rana, Rødøy, Gildeskål, Beiarn
     bodo = opts[opts["centre"] == "1804"].iloc[0]
-    assert bodo["members"] == ["1837", "1838", "1804"] and bodo["kind"] == "centre" and not bodo["beyond_reach"]
+    assert bodo["members"] == ["1837", "1838", "1804"] and bodo["kind"] == "centre"
+    assert meloy.nearest_centre[0] == "1804"
     assert opts["rank"].tolist() == list(range(1, len(opts) + 1))
     pop = atlas.population[atlas.population["year"] == meloy.now].groupby("kommunenummer")["population"].sum()
     for r in opts.itertuples():
@@ -192,3 +193,12 @@ def test_a_bad_kostra_file_stops_the_profile_with_every_problem(cached_small, tm
 
 def test_html_escapes_names_and_keeps_per_cent_with_its_number():
     assert P.html("Fil <script>x</script>: -5,8 %") == "<p>Fil &lt;script&gt;x&lt;/script&gt;: -5,8\u00a0%</p>\n"
+
+
+@pytest.mark.integration
+def test_apportioned_years_are_left_out_and_said(atlas):
+    """Before 2024 the source gives Haram a flat share of Ålesund: the profile starts at its own figures."""
+    prof = rk.kommune_profile(atlas, "Haram", horizon=2030)
+    assert prof.kommune == "1580" and prof.start == 2024
+    assert prof.support["year"].min() == 2024
+    assert "Før 2024 er folketallet i kilden en fast andel" in P.notices_md(prof)

@@ -8,10 +8,11 @@ recommends nothing.
 
 * **Neighbour options**: the kommune with one neighbour of the neighbour graph
   (:func:`reformkit.geodata.neighbours`); the centre is the one with more inhabitants in the base year.
-* **Centre options**: the kommune with a regional centre — the centre kommune of a BA-region with more
-  inhabitants than the kommune — within ``options.centre_reach_minutes`` by car, nearest first, at most
-  ``options.max_centres``; the kommuner on the fastest way through the neighbour graph join too, so the new
-  kommune is connected. When no centre is within reach, the nearest one is shown and marked beyond reach.
+* **Centre options**: the kommune with a regional centre (:func:`regional_centres`: the centre kommune of a
+  BA-region of two or more kommuner, with more inhabitants than the kommune) within
+  ``options.centre_reach_minutes`` by car, nearest first, at most ``options.max_centres``; the kommuner on the
+  fastest way through the neighbour graph join too, so the new kommune is connected. A centre beyond reach is
+  no option (the profile names the nearest one).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
 from .. import geo, geodata
+from ..geo.calibration import region_key
 from ..params import Parameters, load_parameters
 from ..scenario import Scenario
 from .compute import evaluate
@@ -28,7 +30,7 @@ from .compute import evaluate
 #: measure -> True when more is better (the columns of :func:`merger_options` that the rank uses)
 RANKED = {"population_horizon": True, "support_ratio_horizon": True, "max_travel_minutes": False,
           "present_value": True}
-COLUMNS = ["option", "kind", "members", "centre", "via", "beyond_reach", "population_base", "population_horizon",
+COLUMNS = ["option", "kind", "members", "centre", "via", "population_base", "population_horizon",
            "support_ratio_base", "support_ratio_horizon", "travel_minutes", "max_travel_minutes", "present_value",
            "not_computed", "score", "rank"]
 
@@ -39,15 +41,27 @@ def _neighbours_of(atlas, code: str, params: Parameters) -> list[str]:
     return sorted(found)
 
 
-def _centres(atlas, code: str, population: pd.Series, travel: pd.DataFrame, tree) -> list[tuple[str, bool]]:
-    """(centre, beyond reach) of the regional centres to show, nearest first."""
-    larger = geo.ba_centre_flags(atlas.kommuner) & (population.reindex(atlas.kommuner.index) > population[code])
-    minutes = travel.loc[code, larger[larger].index].drop(code, errors="ignore").sort_values(kind="stable")
-    reach = float(tree.get("options.centre_reach_minutes"))
-    within = minutes[minutes <= reach].index[: int(tree.get("options.max_centres"))]
-    if len(within) or minutes.empty or int(tree.get("options.max_centres")) == 0:
-        return [(c, False) for c in within]
-    return [(minutes.index[0], True)]
+def base_population(atlas, year: int) -> pd.Series:
+    """Inhabitants of every kommune on 1 January of ``year`` (observed)."""
+    pop = atlas.population
+    return pop[pop["year"] == year].groupby("kommunenummer", observed=True)["population"].sum()
+
+
+def nearest_centre(atlas, code: str, year: int, params: Parameters | None = None) -> tuple[str, float] | None:
+    """The nearest regional centre with more inhabitants in ``year`` (:func:`regional_centres`) and the
+    minutes to it, reach or not; None when no regional centre is larger."""
+    minutes = regional_centres(atlas, code, base_population(atlas, year), geodata.travel_minutes(atlas, params))
+    return (str(minutes.index[0]), float(minutes.iloc[0])) if len(minutes) else None
+
+
+def regional_centres(atlas, code: str, population: pd.Series, travel: pd.DataFrame) -> pd.Series:
+    """Minutes by car from ``code`` to every regional centre with more inhabitants (``population``), nearest
+    first. A regional centre is the centre kommune of a BA-region of two or more kommuner: a BA-region of one
+    kommune is a labour market of its own, not a centre others commute to."""
+    k = atlas.kommuner
+    size = k.groupby(region_key(k["ba_nr"]))["kommunenummer"].transform("size")
+    larger = geo.ba_centre_flags(k) & (size > 1) & (population.reindex(k.index) > population[code])
+    return travel.loc[code, larger[larger].index].drop(code, errors="ignore").sort_values(kind="stable")
 
 
 def _path(atlas, code: str, centre: str, travel: pd.DataFrame, params: Parameters) -> list[str]:
@@ -69,20 +83,21 @@ def _path(atlas, code: str, centre: str, travel: pd.DataFrame, params: Parameter
 
 def _candidates(atlas, code: str, population: pd.Series, travel: pd.DataFrame,
                 params: Parameters) -> list[dict]:
-    """Option definitions (kind, members, centre, via, beyond_reach), without duplicates."""
+    """Option definitions (kind, members, centre, via), without duplicates."""
     options: dict[frozenset, dict] = {}
     for nb in _neighbours_of(atlas, code, params):
         centre = code if population[code] >= population[nb] else nb
-        options[frozenset((code, nb))] = {"kind": "neighbour", "members": [code, nb], "centre": centre, "via": [],
-                                          "beyond_reach": False}
-    for centre, beyond in _centres(atlas, code, population, travel, params.tree("profile")):
+        options[frozenset((code, nb))] = {"kind": "neighbour", "members": [code, nb], "centre": centre, "via": []}
+    tree = params.tree("profile")
+    minutes = regional_centres(atlas, code, population, travel)
+    within = minutes[minutes <= float(tree.get("options.centre_reach_minutes"))]
+    for centre in within.index[: int(tree.get("options.max_centres"))]:
         path = _path(atlas, code, centre, travel, params)
         key = frozenset(path)
         if key in options:            # a neighbouring centre: the neighbour option already holds it
             options[key].update(kind="centre", centre=centre)
             continue
-        options[key] = {"kind": "centre", "members": path, "centre": centre, "via": path[1:-1],
-                        "beyond_reach": beyond}
+        options[key] = {"kind": "centre", "members": path, "centre": centre, "via": path[1:-1]}
     return list(options.values())
 
 
@@ -136,18 +151,15 @@ def merger_options(atlas, kommune: str, base_year: int, horizon: int, alternativ
     """Every merger option of ``kommune`` (module docstring), evaluated and ranked, best first.
 
     Columns: option (the members' short names joined by " + "), kind ("neighbour" or "centre"), members
-    (kommunenummer, the kommune first), centre, via (kommuner joining on the way to a centre), beyond_reach,
-    population_base, population_horizon, support_ratio_base, support_ratio_horizon (16–66 per 67+),
+    (kommunenummer, the kommune first), centre, via (kommuner joining on the way to a centre), population_base, population_horizon, support_ratio_base, support_ratio_horizon (16–66 per 67+),
     travel_minutes (from the kommune's centre to the new centre), max_travel_minutes (longest from a member),
     present_value (net present value of the merger economy, kr, discounted to ``base_year``), not_computed
     (codes of the economy figures left out of it), score and rank. All options, not just the shown ones.
     """
     params = params or load_parameters()
     travel = geodata.travel_minutes(atlas, params)
-    pop = atlas.population[atlas.population["year"] == base_year].groupby("kommunenummer", observed=True)[
-        "population"].sum()
     rows = [_evaluate_option(atlas, o, base_year, horizon, alternative, params)
-            for o in _candidates(atlas, kommune, pop, travel, params)]
+            for o in _candidates(atlas, kommune, base_population(atlas, base_year), travel, params)]
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in ("score", "rank")])
     ranked = rank_options(table, params.tree("profile").get("options.weights"))
     return ranked[COLUMNS].reset_index(drop=True)

@@ -22,8 +22,8 @@ from ..params import Parameters, load_parameters
 from ..population import SSB_ALTERNATIVES, age_group_table, old_age_support_ratio, population_series
 from ..scenario import kommune_index
 from .benchmark import BestPractice, kommune_best_practice
-from .county import fylke_name
-from .options import merger_options
+from .county import apportioned_until, fylke_name
+from .options import merger_options, nearest_centre
 
 #: SSB's alternative that an engine projection is compared with, when it has been fetched.
 SSB_COMPARISON = "ssb-main"
@@ -39,7 +39,8 @@ class KommuneProfile:
     now : the last observed year (the base of every change); horizon : the last projected year.
     alternative : the projection used (``requested`` is the one asked for; they differ when SSB's projection
         was asked for but is not in the data cache).
-    start : the first year of the support-ratio series (``history.years`` before ``now``).
+    start : the first year of the support-ratio series (``history.years`` before ``now``, or the first year
+        with the kommune's own figures when the source apportions its earlier population, e.g. Haram).
     population : long table year, age, sex, population for ``now`` and ``horizon`` (the pyramids).
     series : per year ``start..horizon``: the eight cost-key age groups, total, old_age_support_ratio and
         observed (bool), indexed by year.
@@ -48,7 +49,8 @@ class KommuneProfile:
     need : :func:`reformkit.economy.expenditure_need` of the kommune for ``now..horizon`` (base ``now``): the
         need per service in kr and ``change_<service>`` from ``now``.
     options : :func:`reformkit.evaluate.options.merger_options`, ranked, best first; ``alone`` is the
-        kommune's own figures in the same columns (a one-row table) for comparison.
+        kommune's own figures in the same columns (a one-row table) for comparison; nearest_centre : the
+        nearest larger regional centre and the minutes to it, within reach or not (None when there is none).
     best_practice : :class:`~reformkit.evaluate.benchmark.BestPractice`.
     parameters : the :class:`~reformkit.params.Parameters` used; names : every kommune's short name.
     notices : what the profile could not show, or shows with a caveat, as codes.
@@ -72,6 +74,7 @@ class KommuneProfile:
     best_practice: BestPractice
     parameters: Parameters
     names: dict[str, str]
+    nearest_centre: tuple[str, float] | None = None
     notices: list[Notice] = field(default_factory=list)
 
     @property
@@ -141,7 +144,7 @@ def _projection(atlas, code: str, start: int, horizon: int, requested: str,
 def _alone(groups: pd.DataFrame, code: str, name: str, now: int, horizon: int) -> pd.DataFrame:
     """The kommune on its own, in the columns of the merger options."""
     return pd.DataFrame([{"option": name, "kind": "alone", "members": [code], "centre": code, "via": [],
-                          "beyond_reach": False, "population_base": groups.at[now, "total"],
+                          "population_base": groups.at[now, "total"],
                           "population_horizon": groups.at[horizon, "total"],
                           "support_ratio_base": groups.at[now, "old_age_support_ratio"],
                           "support_ratio_horizon": groups.at[horizon, "old_age_support_ratio"],
@@ -169,6 +172,10 @@ def kommune_profile(atlas, kommune: str | int, horizon: int = 2040, alternative:
         raise ReformkitError(f"horizon {horizon}: must be after the last observed year {now}")
     start = max(atlas.years[0], now - int(tree.get("history.years")))
     notices: list[Notice] = []
+    own_from = apportioned_until(atlas, [code]).get(code)
+    if own_from is not None and own_from > start:   # earlier years are a flat share of a merged kommune
+        start = min(own_from, now)
+        notices.append(notice("population_apportioned", first_year=start))
     used, long, groups, ssb = _projection(atlas, code, start, horizon, str(alternative), notices)
     support = pd.DataFrame({"year": groups.index, "ratio": groups["old_age_support_ratio"].to_numpy(),
                             "alternative": used})
@@ -186,7 +193,8 @@ def kommune_profile(atlas, kommune: str | int, horizon: int = 2040, alternative:
         options=merger_options(atlas, code, now, horizon, used, params),
         alone=_alone(groups, code, name, now, horizon),
         best_practice=kommune_best_practice(atlas, code, tree, refs, kostra_csv),
-        parameters=params, names=atlas.kommuner["kommunenavn_kort"].astype(str).to_dict(), notices=notices)
+        parameters=params, names=atlas.kommuner["kommunenavn_kort"].astype(str).to_dict(), notices=notices,
+        nearest_centre=nearest_centre(atlas, code, now, params))
 
 
 __all__ = ["KommuneProfile", "kommune_profile", "normalise_kommune"]

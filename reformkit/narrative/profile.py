@@ -113,12 +113,13 @@ def support_table(prof: KommuneProfile) -> pd.DataFrame:
     """Selected years: inhabitants 16–66 and 67+, and the support ratio (SSB's beside it when fetched)."""
     years = sorted({prof.start, prof.now, prof.horizon} | {y for y in range(prof.start, prof.horizon) if y % 5 == 0})
     ssb = prof.support[prof.support["alternative"] != prof.alternative].set_index("year")["ratio"]
+    own = f"Bæreevne, {_series_label(prof.alternative)}" if prof.compared_with_ssb else "Bæreevne"
     rows = []
     for y in years:
         g = _groups(prof, y)
         row = {"År": str(y), "Grunnlag": "registrert" if y <= prof.now else "framskrevet",
                "16–66 år": nb_int(g["16–66 år"]), "67 år og over": nb_int(g["67 år og over"]),
-               "Bæreevne": nb_float(prof.series.at[y, "old_age_support_ratio"], 2)}
+               own: nb_float(prof.series.at[y, "old_age_support_ratio"], 2)}
         if prof.compared_with_ssb:
             row[f"Bæreevne, {ALTERNATIVE['ssb-main']}"] = nb_float(ssb.get(y), 2) if y >= prof.now else "–"
         rows.append(row)

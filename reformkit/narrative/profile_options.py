@@ -42,6 +42,9 @@ def _ssb_incomplete(v: dict) -> str:
 TEXTS = {
     "ssb_not_fetched": _ssb_missing,
     "ssb_incomplete": _ssb_incomplete,
+    "population_apportioned": lambda v: (f"Før {v['first_year']} er folketallet i kilden en fast andel av en "
+                                         f"tidligere sammenslått kommune; profilen viser derfor tall fra "
+                                         f"{v['first_year']}."),
     "kostra_references_missing": lambda v: (f"Ingen KOSTRA-tall for {v['year']} for "
                                             f"{join_nb([f'{n} ({k})' for k, n in v['kommuner']])}, som derfor "
                                             f"ikke er med i sammenligningen."),
@@ -89,15 +92,14 @@ def _what_options_are(prof: KommuneProfile) -> str:
     centres = opts[opts["kind"] == "centre"]
     reach = nb_float(tree.get("options.centre_reach_minutes"), 0)
     text = (f"Alternativene er {prof.name} sammen med hver nabokommune ({join_nb(sorted(neighbours)) or 'ingen'}) "
-            f"og med regionsentre – senterkommunen i en BA-region, større enn {prof.name} – innen {reach} minutter "
-            f"med bil. Kommuner som ligger mellom, blir med, slik at den nye kommunen henger sammen.")
-    far = centres[centres["beyond_reach"]]
-    if len(far):
-        c = far.iloc[0]
-        text += (f" Ingen regionsentre ligger innen {reach} minutter; det nærmeste, {prof.names[c['centre']]} "
-                 f"({nb_minutes(c['travel_minutes'])}), er tatt med til sammenligning.")
-    elif centres.empty:
-        text += f" Ingen regionsentre ligger innen {reach} minutter."
+            f"og med regionsentre – senterkommunen i en BA-region med flere kommuner, større enn {prof.name} – innen "
+            f"{reach} minutter med bil. Kommuner som ligger mellom, blir med, slik at den nye kommunen henger "
+            f"sammen.")
+    if centres.empty:
+        near = prof.nearest_centre
+        text += (f" Ingen større regionsentre ligger innen {reach} minutter; det nærmeste er "
+                 f"{prof.names[near[0]]} ({nb_minutes(near[1])})." if near else
+                 f" Ingen regionsentre er større enn {prof.name}.")
     return text
 
 
@@ -228,7 +230,8 @@ def method_md(prof: KommuneProfile, accuracy: dict | None = None) -> str:
         "**Utgiftsbehov.** " + shared_notice_text(notice("need_from_age_criteria")) + " Tjenestene får aldersgruppene "
         "sine slik: barnehage 0–5 år, grunnskole 6–15 år, pleie og omsorg 67 år og over, andre tjenester 16–66 år.",
         f"**Sammenslåingsalternativer.** Naboer etter nabografen (grenser som møtes, eller under 5 km over sjø). "
-        f"Regionsentre innen {nb_float(tree.get('options.centre_reach_minutes'), 0)} minutter, høyst "
+        f"Regionsentre: senterkommunen i en BA-region med to eller flere kommuner, med flere innbyggere enn "
+        f"{prof.name}, innen {nb_float(tree.get('options.centre_reach_minutes'), 0)} minutter med bil; høyst "
         f"{tree.get('options.max_centres')} (de nærmeste). Valgene står i data/params/profile.yaml.",
         "**Referansekommuner for beste praksis.** Uten oppgitte kommuner velges de "
         f"{tree.get('references.count')} kommunene med KOSTRA-tall som ligner mest i innbyggertall (en faktor "
