@@ -19,7 +19,7 @@ from ..economy import expenditure_need
 from ..errors import CacheMissingError, DataError, ReformkitError
 from ..notices import Notice, notice
 from ..params import Parameters, load_parameters
-from ..population import SSB_ALTERNATIVES, age_group_table, old_age_support_ratio, population_series
+from ..population import AGE_GROUPS, SSB_ALTERNATIVES, age_group_table, old_age_support_ratio, population_series
 from ..scenario import kommune_index
 from .benchmark import BestPractice, kommune_best_practice
 from .county import apportioned_until, fylke_name
@@ -181,7 +181,7 @@ def kommune_profile(atlas, kommune: str | int, horizon: int = 2040, alternative:
                             "alternative": used})
     if ssb is not None:
         support = pd.concat([support, ssb], ignore_index=True)
-    need = expenditure_need(groups.loc[now:, list(groups.columns[:8])].set_index(
+    need = expenditure_need(groups.loc[now:, list(AGE_GROUPS)].set_index(
         pd.MultiIndex.from_product([[code], groups.loc[now:].index], names=["unit", "year"])),
         params.economy, base_year=now)
     name, fylke = str(atlas.kommuner.at[code, "kommunenavn_kort"]), str(atlas.kommuner.at[code, "fylkesnummer"])
