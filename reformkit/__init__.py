@@ -14,7 +14,7 @@ from .data import Atlas, load_atlas
 from .economy import best_practice
 from .errors import (CacheMissingError, DataError, InfeasibleError, ParameterError, ReformkitError,
                      ScenarioError)
-from .evaluate import ScenarioResult, evaluate
+from .evaluate import KommuneProfile, ScenarioResult, evaluate, kommune_profile
 from .params import Parameters, load_parameters
 from .population import project
 from .scenario import Block, Scenario, Track, load_scenario
@@ -22,5 +22,6 @@ from .scenario import Block, Scenario, Track, load_scenario
 __version__ = "0.2.0"
 
 __all__ = ["Atlas", "load_atlas", "Scenario", "Block", "Track", "load_scenario", "ScenarioResult", "evaluate",
+           "KommuneProfile", "kommune_profile",
            "project", "best_practice", "Parameters", "load_parameters", "ReformkitError", "DataError",
            "CacheMissingError", "ScenarioError", "ParameterError", "InfeasibleError"]

@@ -159,3 +159,22 @@ def test_report_shows_each_blocks_cooperation(driver, rendered):
     assert tables.count("Deltaker") == 4 and tables.count("Kriterium") == 4
     text = driver.execute_script("return document.body.innerText")
     assert "Utmelding" in text and "Rådmannsdilemmaet" in text
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory):
+    """The kommune profile of Meløy, without KOSTRA (the plain "not computed" section)."""
+    out = tmp_path_factory.mktemp("profile") / "meloy.html"
+    return report.render_notebook("kommune_profile.ipynb", {"kommunenummer": "1837"}, out)
+
+
+def test_kommune_profile_draws_its_charts_and_says_what_is_missing(driver, profile):
+    charts, log = _open(driver, profile)
+    assert len(charts) == 3 and all(n >= 1 and h > 50 for _, n, h in charts), charts   # pyramid, support, need
+    assert not [m for m in log if m["level"] in ("SEVERE", "WARNING")], log
+    text = driver.execute_script("return document.body.innerText")
+    assert "Kommuneprofil: Meløy" in text and "Beste praksis er ikke beregnet" in text
+    overflow = driver.execute_script(
+        "return Array.from(document.querySelectorAll('table.rk-table')).filter(t => t.scrollWidth > "
+        "t.parentElement.clientWidth + 1).length")
+    assert overflow == 0      # every table fits the page width (1280 px window)

@@ -32,7 +32,7 @@ def _code(nb) -> list:
 
 def test_the_report_notebooks_are_all_there():
     assert {p.name for p in NOTEBOOKS} == {"scenario_report.ipynb", "county_overview.ipynb",
-                                           "compare_scenarios.ipynb", "workshop.ipynb"}
+                                           "compare_scenarios.ipynb", "kommune_profile.ipynb", "workshop.ipynb"}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -6,7 +6,8 @@ and SIGTERM stop a command cleanly (what it was writing is removed) with one lin
 Everything printed passes through :func:`reformkit.fmt.terminal_safe`, so names from files or data cannot
 send escape codes to the terminal. The commands live in
 :mod:`.data` (data import/fetch/status), :mod:`.model` (evaluate, project, propose), :mod:`.travel`
-(travel) and :mod:`.output` (render, workshop); each module adds its own subcommands to the parser.
+(travel), :mod:`.kostra` (the KOSTRA file for beste praksis) and :mod:`.output` (render, workshop); each module
+adds its own subcommands to the parser.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import argparse
 import sys
 
 from ..errors import ReformkitError
-from . import data, model, output, travel
+from . import data, kostra, model, output, travel
 from .common import Terminated, safe_output, sigterm_interrupts
 
 EPILOG = """\
@@ -29,6 +30,8 @@ examples:
   reformkit propose --area 15 --sweep 8 -o sweep-15.csv
   reformkit travel --from Molde --to Ålesund
   reformkit travel --matrix reisetider.csv
+  reformkit kostra template --kommune 1837 --references 1563 1840 5027 -o kostra.csv
+  reformkit kostra check kostra.csv
   reformkit render data/scenarios/*.yaml --out reports/ --jobs 2
 """
 
@@ -42,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--debug", action="store_true", help="show tracebacks (for developers)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (data, model, travel, output):
+    for module in (data, model, travel, kostra, output):
         module.add_commands(sub)
     return p
 

@@ -272,3 +272,22 @@ WORKSHOP = {
     "report_failed": "Rapporten kunne ikke lages.",
     "horizon_invalid": "Horisonten må være etter {base}.",
 }
+#: The kommune profile (``notebooks/kommune_profile.ipynb``): kinds of merger option and chart text.
+OPTION_KIND = {"alone": "alene", "neighbour": "nabo", "centre": "regionsenter"}
+PROFILE_CHART = {
+    "support_title": "Alderbæreevne år for år: personer 16–66 år per person 67 år og over",
+    "projection": "Framskriving",
+    "need_title": "Endring i utgiftsbehov etter alderskriteriene, fra {base}",
+    "need_axis": "Endring fra {base} (mill. kr)",
+    "need_total": "Sum alle tjenester",
+    "pyramid_title": "Befolkning etter alder og kjønn, {base} og {horizon}",
+}
+#: Columns of the beste-praksis table (``{name}``: the kommune's short name).
+BEST_PRACTICE = {"service_area": "Tjenesteområde", "best_kommune": "Beste praksis", "best": "Beste (kr per innb.)",
+                 "own": "{name} (kr per innb.)", "gap": "Differanse (kr per innb.)", "potential": "Potensial (kr)"}
+#: Economy figures that a merger option's net present value leaves out (codes of ``blocks[].economy.not_computed``).
+NOT_IN_PRESENT_VALUE = {"smakommunetilskudd": "tapt småkommunetilskudd",
+                        "distriktstilskudd": "endringer i distriktstilskuddet",
+                        "nord_norge_zones": "endringer i Nord-Norge-tilskuddet (kommuner i ulike soner)",
+                        "nord_norge_partial_zone": "Nord-Norge-tilskuddet i Namdalen",
+                        "troms_zone_unknown": "Nord-Norge-tilskuddet i Troms (tiltakssonen er ikke kjent)"}

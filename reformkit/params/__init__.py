@@ -3,7 +3,7 @@
 Every file under ``resources/params`` (or a project folder's ``data/params``) is a nested mapping whose leaves
 are ``{value: ..., source: "..."}``; each value names its source (and year, for policy figures). Files are
 merged into *groups* (:data:`GROUPS`: economy, sustainability, criteria, geo, travel, projection, propose,
-cooperation), each
+cooperation, profile), each
 checked leaf by leaf against :mod:`reformkit.params.rules`. :func:`load_parameters` returns them all as one
 :class:`Parameters`; :meth:`Parameters.with_assumptions` applies a scenario's ``assumptions`` to any group.
 Functions receive the parameters they use as arguments; only the public entry points (``evaluate``,
