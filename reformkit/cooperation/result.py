@@ -43,11 +43,17 @@ def cooperation_members(block: Block, population: Mapping[str, float]) -> dict[s
 
 def _clean(value: Any) -> Any:
     """JSON-ready: NaN/inf -> None, numpy numbers -> float, -0.0 -> 0.0, recursively."""
-    if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+    kind = type(value)
+    if kind is float:
+        return value + 0.0 if math.isfinite(value) else None
+    if kind is dict:
+        # plain floats and strings, most of a block's two thousand leaves, are done here without a call
+        return {k if type(k) is str else str(k):
+                (v + 0.0 if math.isfinite(v) else None) if type(v) is float else
+                v if type(v) is str or v is None else _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, (bool, str)) or value is None:
         return value
     if isinstance(value, (int, float)) or hasattr(value, "__float__"):
         f = float(value)

@@ -95,12 +95,12 @@ class Atlas:
     @property
     def codes(self) -> list[str]:
         """All kommune numbers, sorted."""
-        return list(self.kommuner.index)
+        return self.kommuner.index.tolist()   # list(index) iterates an Arrow string index ten times slower
 
     def in_fylke(self, fylkesnummer: str | list[str]) -> list[str]:
         """Kommune numbers of one or more fylker."""
         wanted = [fylkesnummer] if isinstance(fylkesnummer, str) else list(fylkesnummer)
-        return list(self.kommuner.index[self.kommuner["fylkesnummer"].isin(wanted)])
+        return self.kommuner.index[self.kommuner["fylkesnummer"].isin(wanted)].tolist()
 
     def extra(self, name: str) -> pd.DataFrame | None:
         """An optional online dataset of this Atlas's cache (e.g. "kostra", "ssb_projection"), or None when it

@@ -1,16 +1,18 @@
 """The economy of one kommuneblokk for the result document (``blocks[].economy``) and its waterfall table."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .._io import json_number
+from ..errors import DataError
 from ..notices import Notice, notice
 from ..params import load_parameters
-from .demography import AGE_LABELS, SERVICES, as_age_table, expenditure_need
-from .merger import COMPONENTS, has_storbytilskudd, merger_schedule, present_value, regional_loss
+from .demography import AGE_LABELS, SERVICES, as_age_table, expenditure_need, service_matrix
+from .merger import COMPONENTS, has_storbytilskudd, merger_schedule, present_values, regional_loss
 from .params import EconomyParams
 
 _USED_PARAMS = ["cost_key.age", "cost_key.basis", "service_split", "smakommunetilskudd", "distriktstilskudd",
@@ -22,11 +24,62 @@ def _track(value: Any) -> str:
     return str(getattr(value, "value", value)).lower()
 
 
-def _by_year(frame: pd.DataFrame) -> dict[str, dict[str, float]]:
-    """{"<year>": {column: whole kroner}} of a frame indexed by year (-0.0 shown as 0.0)."""
-    values = np.round(frame.to_numpy(dtype=np.float64), 0) + 0.0
-    cols = list(frame.columns)
-    return {str(int(y)): dict(zip(cols, row)) for y, row in zip(frame.index, values.tolist())}
+def _by_year(years, columns: list[str], values: np.ndarray) -> dict[str, dict[str, float]]:
+    """{"<year>": {column: whole kroner}} of a (years × columns) array (-0.0 shown as 0.0)."""
+    rounded = np.round(np.asarray(values, dtype=np.float64), 0) + 0.0
+    return {str(int(y)): dict(zip(columns, row)) for y, row in zip(years, rounded.tolist())}
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The block's age-group rows base..horizon as arrays (one row per kommune and year)."""
+
+    units: np.ndarray      # kommunenummer
+    years: np.ndarray      # int
+    persons: np.ndarray    # (rows × age groups)
+    totals: np.ndarray     # inhabitants
+
+    @classmethod
+    def of(cls, pop: pd.DataFrame, members: list[str], base: int, horizon: int) -> _Rows:
+        """The rows of ``members`` (see :func:`block_economy` for ``pop``), selected on the index codes."""
+        table = (pop if isinstance(pop.index, pd.MultiIndex) and set(AGE_LABELS) <= set(pop.columns)
+                 else as_age_table(pop, members))
+        index = table.index
+        units, codes = np.asarray(index.levels[0], dtype=object), np.asarray(index.codes[0])
+        wanted = index.levels[0].get_indexer(members)
+        years = index.levels[1].to_numpy().astype(np.int64)[index.codes[1]]
+        keep = np.isin(codes, wanted[wanted >= 0]) & (years >= base) & (years <= horizon)
+        values = table.to_numpy(dtype=np.float64)[keep]
+        persons = values[:, table.columns.get_indexer(list(AGE_LABELS))]
+        totals = values[:, table.columns.get_loc("total")] if "total" in table.columns else persons.sum(axis=1)
+        return cls(units[codes[keep]].astype(str), years[keep], persons, totals)
+
+    def by_year(self, values: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(years, sums of ``values`` per year) over ``rows`` (a mask; default all)."""
+        years = self.years if rows is None else self.years[rows]
+        values = values if rows is None else values[rows]
+        uniques, at = np.unique(years, return_inverse=True)
+        sums = np.zeros((len(uniques),) + values.shape[1:])
+        np.add.at(sums, at, values)
+        return uniques, sums
+
+
+def _need(rows: _Rows, params: EconomyParams, base: int) -> dict[str, dict]:
+    """The block's expenditure need by year (:func:`expenditure_need` of its summed age groups, which is
+    linear in persons), and its change from ``base``."""
+    years, ages = rows.by_year(rows.persons)
+    if base not in set(years.tolist()):
+        raise DataError(f"expenditure need: base year {base} is not in the population table "
+                        f"({years.min()}–{years.max()})")
+    need = ages @ service_matrix(params)
+    population, total = ages.sum(axis=1), need.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_inhabitant = np.where(population > 0, total / population, np.nan)
+    change = total - total[int(np.flatnonzero(years == base)[0])]
+    return {"expenditure_need_change": {y: v["change_total"] for y, v in
+                                        _by_year(years, ["change_total"], change[:, None]).items()},
+            "expenditure_need": _by_year(years, [*SERVICES, "total", "per_inhabitant"],
+                                         np.column_stack([need, total, per_inhabitant]))}
 
 
 def block_economy(scenario: Any, kommuner: pd.DataFrame, pop: pd.DataFrame, block: Any,
@@ -53,37 +106,32 @@ def block_economy(scenario: Any, kommuner: pd.DataFrame, pop: pd.DataFrame, bloc
     base, horizon = int(scenario.base_year), int(scenario.horizon)
     members = {str(k): _track(t) for k, t in block.members.items()}
     merge = [k for k, t in members.items() if t == "merge"]
-    table = as_age_table(pop, list(members))
-    table = table[(table.index.get_level_values(1) >= base) & (table.index.get_level_values(1) <= horizon)]
-    # the need is linear in persons: the block's need is the need of its summed age groups
-    block_ages = table[list(AGE_LABELS)].groupby(level=1).sum()
-    block_ages.index = pd.MultiIndex.from_product([[block.name], block_ages.index], names=["unit", "year"])
-    block_need = expenditure_need(block_ages, params, base_year=base).set_index("year")
+    # arrays, not frames: the workshop evaluates this on every edit (benchmarks/bench_workshop.py)
+    rows = _Rows.of(pop, list(members), base, horizon)
     doc: dict[str, Any] = {
-        "expenditure_need_change": {y: v["change_total"] for y, v in _by_year(block_need[["change_total"]]).items()},
-        "expenditure_need": _by_year(block_need[[*SERVICES, "total", "per_inhabitant"]]),
+        **_need(rows, params, base),
         "merger": {}, "present_value": 0.0, "present_value_components": {},
         "not_computed": [], "notes": [notice("need_from_age_criteria")],
     }
     if len(merge) >= 2:
-        _merger(doc, table, merge, kommuner, params, base, horizon)
+        _merger(doc, rows, merge, kommuner, params, base, horizon)
     else:
         doc["notes"].append(notice("no_merger"))
     doc["parameters"] = params.used(_USED_PARAMS)
     return doc
 
 
-def _merger(doc: dict, table: pd.DataFrame, merge: list[str], kommuner: pd.DataFrame, params: EconomyParams,
+def _merger(doc: dict, rows: _Rows, merge: list[str], kommuner: pd.DataFrame, params: EconomyParams,
             base: int, horizon: int) -> None:
     """Fill ``doc`` with the merger's yearly schedule, present values and what could not be computed."""
     not_computed: list[Notice] = doc["not_computed"]
     notes: list[Notice] = doc["notes"]
     start = base + int(params.get("merger.start_offset_years"))
     rate = float(params.get("discount_rate"))
-    totals = table["total"] if "total" in table.columns else table[list(AGE_LABELS)].sum(axis=1)
-    in_merge = totals.index.get_level_values(0).isin(merge)
-    merged = totals[in_merge].groupby(level=1).sum()
-    member_base = totals[in_merge & (totals.index.get_level_values(1) == base)].droplevel(1)
+    in_merge = np.isin(rows.units, merge)
+    years, merged = rows.by_year(rows.totals, in_merge)
+    at_base = in_merge & (rows.years == base)
+    member_base = dict(zip(rows.units[at_base].tolist(), rows.totals[at_base].tolist()))
     # only the merging kommuner: converting the whole column costs milliseconds in every workshop edit
     fylke = {k: str(kommuner.at[k, "fylkesnummer"]) for k in merge if k in kommuner.index}
     zones = params.get("nord_norge.zone_of_fylke")
@@ -93,11 +141,15 @@ def _merger(doc: dict, table: pd.DataFrame, merge: list[str], kommuner: pd.DataF
     notes += regional.notes
     if any(fylke.get(k) in params.get("nord_norge.partial_zone_fylker") for k in merge):
         not_computed.append(notice("nord_norge_partial_zone"))
-    sched = merger_schedule(len(merge), {int(y): float(v) for y, v in merged.items()}, start, params,
-                            regional, base_population=float(merged.get(base, merged.iloc[0])), members=merge)
-    doc["merger"] = _by_year(sched[[*COMPONENTS, "net"]])
-    doc["present_value"] = json_number(present_value(sched["net"], base, rate), 0)
-    doc["present_value_components"] = {c: json_number(present_value(sched[c], base, rate), 0) for c in COMPONENTS}
+    by_year = dict(zip(years.tolist(), merged.tolist()))
+    sched = merger_schedule(len(merge), by_year, start, params, regional,
+                            base_population=float(by_year.get(base, merged[0])), members=merge)
+    columns = [*COMPONENTS, "net"]
+    amounts = sched[columns].to_numpy(dtype=np.float64)
+    doc["merger"] = _by_year(sched.index, columns, amounts)
+    values = dict(zip(columns, present_values(amounts, sched.index.to_numpy(), base, rate).tolist()))
+    doc["present_value"] = json_number(values["net"], 0)
+    doc["present_value_components"] = {c: json_number(values[c], 0) for c in COMPONENTS}
     doc["regionkommune_kommuner"] = len(merge)
     storby = has_storbytilskudd(merge, params)
     if storby:

@@ -46,6 +46,19 @@ def as_age_table(pop: pd.DataFrame, members: list[str] | None = None) -> pd.Data
     return table
 
 
+def service_matrix(params: EconomyParams) -> np.ndarray:
+    """The (age groups × services) matrix of unit amounts (kr per person): need per service = persons @ matrix.
+
+    Rows follow :data:`AGE_LABELS`, columns :data:`SERVICES`; a group outside a service's split is 0 there.
+    """
+    column = {g: i for i, g in enumerate(AGE_LABELS)}
+    matrix = np.zeros((len(AGE_LABELS), len(SERVICES)))
+    for j, service in enumerate(SERVICES):
+        for g in params.get(f"service_split.{service}"):
+            matrix[column[g], j] = float(params.get(f"cost_key.age.{g}.unit_amount"))
+    return matrix
+
+
 def expenditure_need(pop: pd.DataFrame, params: EconomyParams,
                      base_year: int | None = None) -> pd.DataFrame:
     """Expenditure need from the age criteria per unit and year, split on services, with change from base year.
@@ -61,15 +74,8 @@ def expenditure_need(pop: pd.DataFrame, params: EconomyParams,
     8405800
     """
     table = as_age_table(pop)
-    units_name = table.index.names[0] or "unit"
-    column = {g: i for i, g in enumerate(AGE_LABELS)}
-    # (groups × services) matrix of unit amounts: need per service = persons @ matrix
-    matrix = np.zeros((len(AGE_LABELS), len(SERVICES)))
-    for j, service in enumerate(SERVICES):
-        for g in params.get(f"service_split.{service}"):
-            matrix[column[g], j] = float(params.get(f"cost_key.age.{g}.unit_amount"))
     persons = table[list(AGE_LABELS)].to_numpy(dtype=np.float64)
-    need = persons @ matrix
+    need = persons @ service_matrix(params)
     units = table.index.get_level_values(0).astype(str).to_numpy(dtype=object)
     years = table.index.get_level_values(1).to_numpy().astype(np.int64)
     order = np.lexsort((years, units))

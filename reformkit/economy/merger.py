@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..notices import Notice, notice
@@ -206,24 +207,24 @@ def merger_schedule(n_kommuner: int, population_by_year: dict[int, float], start
     it_full = basis_loss + max(0.0, regional.amount)
     one_off = engangstilskudd(n_kommuner, params) + (reformstotte(base_population, params) if n_kommuner >= 2 else 0.0)
     merged = n_kommuner >= 2
-    members = list(members) if members is not None else None
-    rows = []
-    for i in range(1, years + 1):
-        year = start_year + i - 1
-        pop_year = next((y for y in reversed(known) if y <= year), known[0])
-        pop = float(population_by_year[pop_year])
-        row = {
-            "year": year, "year_index": i, "population": pop,
-            "lost_basis": -basis_loss if merged else 0.0,
-            "lost_regional": -regional.amount if merged else 0.0,
-            "inndelingstilskudd": it_full * inndelingstilskudd_factor(i, full, phase) if merged else 0.0,
-            "regionsenter": regionsenter(pop, n_kommuner, params, members),
-            "one_off": one_off if i == one_off_year else 0.0,
-            "admin_savings": admin_savings(i, n_kommuner, params),
-        }
-        row["net"] = sum(row[c] for c in COMPONENTS)
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("year")
+    storby = members is not None and bool(has_storbytilskudd(members, params))
+    index = np.arange(1, years + 1)
+    calendar = start_year + index - 1
+    # each year's inhabitants: those of the last year given up to it (the first year given before that)
+    at = np.clip(np.searchsorted(known, calendar, side="right") - 1, 0, None)
+    pop = np.array([float(population_by_year[known[i]]) for i in at.tolist()])
+    columns = {
+        "year_index": index, "population": pop,
+        "lost_basis": np.full(years, -basis_loss if merged else 0.0),
+        "lost_regional": np.full(years, -regional.amount if merged else 0.0),
+        "inndelingstilskudd": np.array([it_full * inndelingstilskudd_factor(i, full, phase) if merged else 0.0
+                                        for i in index.tolist()]),
+        "regionsenter": np.array([0.0 if storby else regionsenter(p, n_kommuner, params) for p in pop.tolist()]),
+        "one_off": np.where(index == one_off_year, one_off, 0.0),
+        "admin_savings": np.array([admin_savings(i, n_kommuner, params) for i in index.tolist()]),
+    }
+    columns["net"] = sum(columns[c] for c in COMPONENTS)
+    return pd.DataFrame(columns, index=pd.Index(calendar, name="year"))
 
 
 def present_value(amounts: pd.Series, base_year: int, rate: float) -> float:
@@ -232,4 +233,14 @@ def present_value(amounts: pd.Series, base_year: int, rate: float) -> float:
     >>> present_value(pd.Series([100.0, 100.0], index=[2025, 2026]), 2024, 0.0)
     200.0
     """
-    return float(sum(v / (1.0 + rate) ** (int(y) - base_year) for y, v in amounts.items()))
+    return float(present_values(amounts.to_numpy(dtype=np.float64), np.asarray(amounts.index), base_year, rate))
+
+
+def present_values(amounts: np.ndarray, years: np.ndarray, base_year: int, rate: float) -> np.ndarray:
+    """:func:`present_value` of each column of ``amounts`` (rows: calendar ``years``) at once.
+
+    >>> present_values(np.array([[100.0, 0.0], [100.0, 50.0]]), np.array([2025, 2026]), 2024, 0.0).tolist()
+    [200.0, 50.0]
+    """
+    discount = (1.0 + rate) ** -(np.asarray(years, dtype=np.float64) - base_year)
+    return discount @ np.asarray(amounts, dtype=np.float64)

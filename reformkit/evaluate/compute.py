@@ -15,7 +15,7 @@ from ..economy import block_economy
 from ..errors import ParameterError, ReformkitError
 from ..notices import Notice, notice
 from ..params import Parameters, load_parameters
-from ..population import old_age_support_ratio
+from ..population import support_ratio_of_groups
 from ..scenario import Scenario
 from .result import ScenarioResult
 from .series import COLUMNS, kommune_series
@@ -85,7 +85,7 @@ def _minutes_to_centre(atlas, travel: pd.DataFrame, params: Parameters, scope: l
 def _table(values: np.ndarray, ids: list[str], years: list[int], name: str) -> pd.DataFrame:
     """(n, years, columns) array -> DataFrame indexed (id, year) with the support ratio and 80+ share added."""
     flat = values.reshape(len(ids) * len(years), len(COLUMNS))
-    ratio = old_age_support_ratio(pd.DataFrame(flat, columns=COLUMNS, copy=False)).to_numpy(dtype=np.float64)
+    ratio = support_ratio_of_groups(flat, list(COLUMNS))
     with np.errstate(divide="ignore", invalid="ignore"):
         over80 = flat[:, COLUMNS.index("80-89")] + flat[:, COLUMNS.index("90+")]
         share80 = np.where(flat[:, -1] > 0, over80 / flat[:, -1], np.nan)

@@ -11,7 +11,7 @@ from ..params import Parameters, load_parameters
 from .common import key
 
 NEIGHBOURS = Dataset("neighbours", version=1, format="table")
-NEIGHBOUR_MATRIX = Dataset("neighbour_matrix", version=1, format="arrays", persist=False)
+NEIGHBOUR_MATRIX = Dataset("neighbour_matrix", version=2, format="json", persist=False)
 
 
 def neighbours(atlas: Atlas, params: Parameters | None = None) -> pd.DataFrame:
@@ -25,10 +25,12 @@ def neighbour_matrix(atlas: Atlas, params: Parameters | None = None) -> tuple[cs
     """The neighbour graph as an adjacency matrix over ``atlas.codes`` and the position of each kommune."""
     edges = neighbours(atlas, params)
 
-    def build() -> dict:
-        pos = {c: i for i, c in enumerate(atlas.codes)}
+    def build() -> tuple[csr_matrix, dict[str, int]]:
+        codes = atlas.codes
+        pos = {c: i for i, c in enumerate(codes)}
         keep = edges["a"].isin(pos) & edges["b"].isin(pos)
-        return {"a": edges.loc[keep, "a"].map(pos).to_numpy(), "b": edges.loc[keep, "b"].map(pos).to_numpy()}
-    pairs = atlas.store.get(NEIGHBOUR_MATRIX, key(atlas, edges=len(edges)), build)
-    return (geo.adjacency_matrix(len(atlas.codes), zip(pairs["a"], pairs["b"])),
-            {c: i for i, c in enumerate(atlas.codes)})
+        pairs = zip(edges.loc[keep, "a"].map(pos).to_numpy(), edges.loc[keep, "b"].map(pos).to_numpy())
+        return geo.adjacency_matrix(len(codes), pairs), pos
+    # the same matrix and positions for every caller (evaluate checks contiguity on every workshop edit): read only
+    return atlas.store.get(NEIGHBOUR_MATRIX, key(atlas, params=list(vars((params or load_parameters()).neighbours)
+                                                                     .values()), edges=len(edges)), build)

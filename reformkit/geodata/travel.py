@@ -21,6 +21,7 @@ from .common import key
 CENTRES = Dataset("centres", version=2, format="geo")
 ROADS = Dataset("road_graph", version=1, format="json", persist=False)
 TRAVEL = Dataset("travel_matrix", version=2, format="arrays")
+TRAVEL_FRAMES = Dataset("travel_frames", version=1, format="json", persist=False)
 TRAVEL_OVERLAY = Dataset("travel_minutes_overlay", version=1, format="table", persist=False)
 ACCURACY = Dataset("travel_accuracy", version=1, format="json")
 
@@ -59,10 +60,13 @@ def travel_table(atlas: Atlas, params: Parameters | None = None) -> dict[str, pd
         minutes, km, ferries = travel_matrix(road_network(atlas, params), centres(atlas, params), params.travel)
         return {"codes": np.asarray(minutes.index, dtype="U4"), "minutes": minutes.to_numpy(),
                 "km": km.to_numpy(), "ferries": ferries.to_numpy()}
-    arrays = atlas.store.get(TRAVEL, key(atlas, params=params.digest("travel")), build)
-    codes = pd.Index(arrays["codes"].astype(object), name="kommunenummer")
-    return {name: pd.DataFrame(arrays[name], index=codes, columns=list(codes))
-            for name in ("minutes", "km", "ferries")}
+    def frames() -> dict[str, pd.DataFrame]:
+        arrays = atlas.store.get(TRAVEL, key(atlas, params=params.digest("travel")), build)
+        codes = pd.Index(arrays["codes"].astype(object), name="kommunenummer")
+        return {name: pd.DataFrame(arrays[name], index=codes, columns=list(codes))
+                for name in ("minutes", "km", "ferries")}
+    # shared between callers (evaluate asks on every workshop edit); copy-on-write keeps them unchanged
+    return dict(atlas.store.get(TRAVEL_FRAMES, key(atlas, params=params.digest("travel")), frames))
 
 
 def travel_minutes(atlas: Atlas, params: Parameters | None = None,

@@ -92,8 +92,23 @@ def old_age_support_ratio(pop: pd.DataFrame) -> pd.Series:
     >>> old_age_support_ratio(atlas.population).loc[("0301", 2024)]   # doctest: +SKIP
     """
     table = pop if set(AGE_GROUPS).issubset(pop.columns) else age_group_table(pop)
-    working = table["16-22"] + table["23-66"]
-    old = table["67-79"] + table["80-89"] + table["90+"]
-    ratio = working / old.where(old > 0)
-    ratio.name = "old_age_support_ratio"
-    return ratio
+    values = table[list(AGE_GROUPS)].to_numpy(dtype=np.float64)
+    return pd.Series(support_ratio_of_groups(values, list(AGE_GROUPS)), index=table.index,
+                     name="old_age_support_ratio")
+
+
+#: The age groups counted as of working age and as old in the old-age support ratio.
+WORKING_GROUPS, OLD_GROUPS = ("16-22", "23-66"), ("67-79", "80-89", "90+")
+
+
+def support_ratio_of_groups(values: np.ndarray, columns: list[str]) -> np.ndarray:
+    """:func:`old_age_support_ratio` of rows of age-group counts (``columns`` names the last axis): NaN where
+    no one is 67 or over. The array form, for the workshop's evaluation on every edit.
+
+    >>> support_ratio_of_groups(np.array([[0, 0, 0, 0, 30, 0, 10, 0]]), list(AGE_GROUPS)).tolist()
+    [3.0]
+    """
+    working = sum(values[..., columns.index(g)] for g in WORKING_GROUPS)
+    old = sum(values[..., columns.index(g)] for g in OLD_GROUPS)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(old > 0, working / old, np.nan)
