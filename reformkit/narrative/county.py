@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..evaluate.county import (apportioned_until, complete_years, county_population, county_tables, county_years,
-                               fylke_name, kommune_totals, names)
+                               fylke_code, fylke_name, kommune_totals, names)
 from ..fmt import nb_float, nb_int, nb_pct
 from ..population import old_age_support_ratio
 from ..params import Criteria
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..evaluate.result import ScenarioResult
 
 __all__ = ["apportioned_until", "complete_years", "county_population", "county_tables", "county_years",
-           "fylke_name", "kommune_totals", "county_summary", "county_change", "county_change_title",
+           "fylke_code", "fylke_name", "kommune_totals", "county_summary", "county_change", "county_change_title",
            "ba_map_table", "county_kommune_table", "ba_regions", "candidates"]
 
 
