@@ -242,6 +242,8 @@ def test_many_lines_become_small_multiples():
     df = pd.DataFrame({"name": [f"K{i}" for i in range(18) for _ in range(3)], "year": [2024, 2030, 2040] * 18,
                        "population": range(54)})
     spec = _spec(charts.population_lines(df, observed_until=2026))
-    assert spec["facet"]["field"] == "name" and spec["resolve"]["scale"]["y"] == "independent"
+    # one panel per kommune, all on one scale of per cent change since the first year
+    assert spec["facet"]["field"] == "name" and "resolve" not in spec
+    assert spec["spec"]["layer"][0]["encoding"]["y"]["field"] == "endring"
     few = _spec(charts.population_lines(df[df.name.isin(["K1", "K2"])], observed_until=2026))
     assert "facet" not in few and few["layer"][0]["encoding"]["x"]["axis"]["values"] == [2024, 2030, 2040]

@@ -45,7 +45,8 @@ def projection(geoms: gpd.GeoSeries) -> dict:
     """A transverse Mercator centred on the drawn area's middle meridian: UTM's projection (Norway's maps use
     UTM 32/33), so a fylke or the whole country keeps its shape; plain Mercator stretches the north."""
     x0, _, x1, _ = geoms.total_bounds
-    return {"type": "transverseMercator", "rotate": [-round((x0 + x1) / 2, 1), 0, 0]}
+    middle = 15.0 if x1 - x0 > 10 else round((x0 + x1) / 2, 1)   # the whole country: UTM zone 33's meridian
+    return {"type": "transverseMercator", "rotate": [-middle, 0, 0]}
 
 
 def _labels(layers: MapLayers, codes: Sequence[str], text: Sequence[str] | None, *, size: float, bold: bool,
@@ -194,23 +195,43 @@ def block_map(layers: MapLayers, members: pd.DataFrame, *, centres: Iterable[str
         t[L["population"]] = t["population"].map(nb_int)
         tip.append((L["population"], L["population"]))
     centres = list(centres)
-    centre_labels = None
-    if len(t) > MAP_LABELS_MAX:
-        centre_labels = _largest_blocks(t, centres, named_blocks)
+    centre_labels, high = None, 780
     codes = list(t["kommunenummer"].astype(str)) + list(context_codes or [])
+    if len(t) > MAP_LABELS_MAX:   # a national scenario: a bigger map, the largest blocks named where there is room
+        width, high = max(width, 600), 900
+        height = height or fitted_height(layers, codes, width, high=high)
+        centre_labels = _largest_blocks(t, centres, named_blocks, layers, height)
     return kommune_map(layers, t, L["block"], colour_title=L["block"], tooltip=tip, context_codes=context_codes,
                        centres=centres, opacity=L["track"], opacity_title=L["track"], width=width,
-                       height=height or fitted_height(layers, codes, width), title=title, colours=colours,
+                       height=height or fitted_height(layers, codes, width, high=high), title=title, colours=colours,
                        centre_labels=centre_labels)
 
 
-def _largest_blocks(t: pd.DataFrame, centres: list[str], n: int) -> dict[str, str]:
-    """{centre: block name} for the ``n`` most populous blocks (by member population, else member count)."""
+def _largest_blocks(t: pd.DataFrame, centres: list[str], n: int, layers: MapLayers, height: int) -> dict[str, str]:
+    """{centre: block name} for up to ``n`` of the most populous blocks (by member population, else member
+    count), largest first, leaving out a name that would overlap one already placed (positions estimated
+    from the map's scale: ``height`` pixels for the drawn latitudes)."""
     by_code = t.assign(kommunenummer=t["kommunenummer"].astype(str)).set_index("kommunenummer")
     weight = by_code["population"] if "population" in by_code.columns else pd.Series(1, index=by_code.index)
     size = weight.groupby(by_code["block"].astype(str)).sum().sort_values(ascending=False, kind="stable")
-    centre_of = {str(by_code.at[c, "block"]): c for c in centres if c in by_code.index}
-    return {centre_of[b]: b for b in size.index[:n] if b in centre_of}
+    centre_of = {str(by_code.at[c, "block"]): c for c in centres if c in by_code.index and c in layers.centres.index}
+    lat = layers.geometry.total_bounds[[1, 3]] if len(layers.geometry) else np.array([58.0, 71.0])
+    px = height / max(float(lat[1] - lat[0]), 1e-6)   # pixels per degree of latitude
+    placed: list[tuple[float, float, float]] = []
+    out: dict[str, str] = {}
+    for block in size.index:
+        code = centre_of.get(block)
+        if code is None:
+            continue
+        lon_, lat_ = layers.centres.at[code, "lon"], layers.centres.at[code, "lat"]
+        x, y = lon_ * np.cos(np.radians(lat_)) * px, -lat_ * px
+        half = 3.5 * len(block)   # half the width of an 11 px bold name
+        if all(abs(x - px_) > half + ph or abs(y - py_) > 15 for px_, py_, ph in placed):
+            placed.append((x, y, half))
+            out[code] = block
+        if len(out) == n:
+            break
+    return out
 
 
 def fitted_height(layers: MapLayers, codes: Sequence[str], width: int, low: int = 360, high: int = 780) -> int:

@@ -33,20 +33,25 @@ def _year_axis(years: Sequence[int]) -> alt.X:
 
 
 def _series_lines(d: pd.DataFrame, series: str, value: str, y_title: str, y_format: str, tooltip: list, *,
-                  observed_until: int | None,
-                  title, series_title: str, colours: Mapping[str, str] | None, width: int, height: int):
+                  observed_until: int | None, title, series_title: str, colours: Mapping[str, str] | None,
+                  width: int, height: int, relative: bool = False):
     """One line per series, solid while observed and dashed when projected. Up to :data:`LINES_MAX` lines
-    share one chart with a legend; more become small multiples, one panel per series with its own scale and
-    its name as the panel title, so 18 kommuner or 40 blocks stay readable."""
+    share one chart with a legend; more become small multiples, one panel per series named above it, all on
+    one scale so the panels compare. With ``relative`` the panels show the change in per cent since the first
+    year (population: a kommune of 2 000 and one of 200 000 on one scale); the tooltip keeps the numbers."""
     domain = list(dict.fromkeys(d[series].astype(str)))
     x = _year_axis(d["year"])
-    scale = alt.Scale(zero=False)
     if len(domain) <= LINES_MAX:
-        y = alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=scale)
+        y = alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=False))
         enc = dict(x=x, y=y, color=_colour(series, series_title, domain, colours), tooltip=tooltip)
         return _observed_then_projected(d, enc, observed_until).properties(title=title, width=width, height=height)
+    if relative:
+        first = d.sort_values("year").groupby(series)[value].transform("first")
+        d = d.assign(endring=(d[value] / first - 1) * 100)
+        value, y_format = "endring", DEC1
+        title = _relative_title(title, int(d["year"].min()))
     colour = alt.Color(f"{series}:N", legend=None, scale=alt.Scale(**colour_scale(domain, colours)))
-    y = alt.Y(f"{value}:Q", title=None, axis=alt.Axis(format=y_format, tickCount=3), scale=scale)
+    y = alt.Y(f"{value}:Q", title=None, axis=alt.Axis(format=y_format, tickCount=4), scale=alt.Scale(zero=relative))
     enc = dict(x=x.axis(format="d", values=_sparse(d["year"]), labelAngle=0, title=None), y=y, color=colour,
                tooltip=tooltip)
     obs = observed_until if observed_until is not None and int(d["year"].max()) > observed_until else None
@@ -54,11 +59,22 @@ def _series_lines(d: pd.DataFrame, series: str, value: str, y_title: str, y_form
         alt.datum.year <= obs if obs is not None else alt.datum.year > -1)]
     if obs is not None:
         lines.append(alt.Chart().mark_line(strokeDash=[5, 3]).encode(**enc).transform_filter(alt.datum.year >= obs))
+    if relative:
+        lines.append(alt.Chart().mark_rule(color="#888", strokeWidth=0.8).encode(y=alt.datum(0)))
     columns = 4 if width >= 500 else 3
     panel = max(110, (min(width, PRINT_WIDTH - 40) - 30 * columns) // columns)
     return alt.layer(*lines, data=d).properties(width=panel, height=70).facet(
         facet=alt.Facet(f"{series}:N", title=None, sort=domain, header=alt.Header(labelFontSize=11, labelLimit=panel)),
-        columns=columns).resolve_scale(y="independent").properties(title=title)
+        columns=columns).properties(title=title)
+
+
+def _relative_title(title, base: int):
+    """The title of relative small multiples: what the panels show, then (if any) the solid/dashed note."""
+    text = title.text if isinstance(title, alt.TitleParams) else title
+    sub = [L["change_since"].format(year=base)]
+    if isinstance(title, alt.TitleParams) and title.subtitle is not alt.Undefined:
+        sub.append(title.subtitle)
+    return alt.TitleParams(text, subtitle=sub)
 
 
 def _sparse(years) -> list[int]:
@@ -82,7 +98,8 @@ def population_lines(df: pd.DataFrame, *, series: str = "name", value: str = "po
     tip = [alt.Tooltip(f"{series}:N", title=series_title), alt.Tooltip("year:Q", title=L["year"]),
            alt.Tooltip(f"{L['population']}:N")]
     return _series_lines(d, series, value, y_title, INT, tip, observed_until=observed_until, colours=colours,
-                         title=_title(title, observed_until, d), series_title=series_title, width=width, height=height)
+                         title=_title(title, observed_until, d), series_title=series_title, width=width, height=height,
+                         relative=True)
 
 
 def _observed_then_projected(d: pd.DataFrame, enc: dict, observed_until: int | None) -> alt.Chart | alt.LayerChart:

@@ -106,6 +106,7 @@ CHART = {
     "unit": "Enhet",
     "population_title": "Befolkning",
     "observed_projected": "Heltrukket: registrert t.o.m. {year}. Stiplet: framskrevet.",
+    "change_since": "Endring i prosent fra {year}, samme skala i alle rutene.",
     "support_title": "Alderbæreevne (personer 16–66 år per person 67+)",
     "support_axis": "16–66 år per 67+",
     "support": "Bæreevne",

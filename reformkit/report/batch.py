@@ -88,7 +88,8 @@ def build_task(task: Task) -> Built:
     t0 = time.perf_counter()
     try:
         r = render_report(task.notebook, task.parameters, title=task.title, export_stem=task.out.stem)
-        return Built(task, time.perf_counter() - t0, r.html, r.title, r.tables, figure_files(r.charts))
+        figures = figure_files(r.charts)
+        return Built(task, time.perf_counter() - t0, r.html, r.title, r.tables, figures)
     except ReformkitError as exc:
         return Built(task, time.perf_counter() - t0, error=exc.message)
     except Exception as exc:  # a bug must not stop the batch; report it with its type
