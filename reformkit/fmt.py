@@ -3,9 +3,6 @@
 Every formatter prints a missing value (None, NaN of any float type, pandas' NA/NaT) as ``"–"``, and a
 value that rounds to zero without a sign (never ``"-0,0"``). The thousands separator is the no-break space
 U+00A0 (:data:`NBSP`), so a number such as ``5 550 203`` never wraps across lines in a report.
-
-Each formatter returns a :class:`Number`: the text, which also remembers the number it shows and an Excel
-number format, so a table of formatted text (the reports' tables) can be exported with real numbers.
 """
 from __future__ import annotations
 
@@ -14,32 +11,6 @@ import sys
 
 NBSP = "\u00a0"
 MISSING = "–"
-
-
-class Number(str):
-    """The text of a formatted number that remembers the number (``value``, in the unit the Excel format
-    ``excel`` shows) — a plain ``str`` everywhere else.
-
-    >>> n = nb_mill(12_345_678)
-    >>> n, n.value, n.excel
-    ('12,3 mill. kr', 12.345678, '#,##0.0" mill. kr"')
-    """
-
-    value: float | None
-    excel: str
-
-    def __new__(cls, text: str, value: float | None = None, excel: str = "General") -> "Number":
-        obj = super().__new__(cls, text)
-        obj.value, obj.excel = value, excel   # attributes, not slots: str subtypes cannot have slots
-        return obj
-
-
-def _number(text: str, value: float, excel: str) -> Number:
-    return Number(text, float(value), excel)
-
-
-def _decimals_format(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
 def _missing(value: object) -> bool:
@@ -68,7 +39,7 @@ def nb_int(value: float | int | None, sep: str = NBSP) -> str:
     """
     if _missing(value):
         return MISSING
-    return _number(f"{int(round(value)):,}".replace(",", sep), value, "#,##0")
+    return f"{int(round(value)):,}".replace(",", sep)
 
 
 def nb_float(value: float | None, decimals: int = 1, sep: str = NBSP) -> str:
@@ -80,8 +51,7 @@ def nb_float(value: float | None, decimals: int = 1, sep: str = NBSP) -> str:
     if _missing(value):
         return MISSING
     text = f"{value:,.{decimals}f}"
-    return _number(_unsigned_zero(text.replace(",", "\x00").replace(".", ",").replace("\x00", sep)), value,
-                   _decimals_format(decimals))
+    return _unsigned_zero(text.replace(",", "\x00").replace(".", ",").replace("\x00", sep))
 
 
 def nb_pct(value: float | None, decimals: int = 1) -> str:
@@ -90,9 +60,7 @@ def nb_pct(value: float | None, decimals: int = 1) -> str:
     >>> nb_pct(0.123), nb_pct(-0.0001), nb_pct(float("nan"))
     ('12,3 %', '0,0 %', '–')
     """
-    if _missing(value):
-        return MISSING
-    return _number(f"{nb_float(value * 100, decimals)} %", value, "0" + ("." + "0" * decimals if decimals else "") + " %")
+    return MISSING if _missing(value) else f"{nb_float(value * 100, decimals)} %"
 
 
 def nb_minutes(value: float | None) -> str:
@@ -101,7 +69,7 @@ def nb_minutes(value: float | None) -> str:
     >>> nb_minutes(42.4), nb_minutes(1234.0).replace(NBSP, " "), nb_minutes(None)
     ('42 min', '1 234 min', '–')
     """
-    return MISSING if _missing(value) else _number(f"{nb_float(value, 0)} min", value, '#,##0" min"')
+    return MISSING if _missing(value) else f"{nb_float(value, 0)} min"
 
 
 def nb_signed_pct(value: float | None) -> str:
@@ -113,8 +81,7 @@ def nb_signed_pct(value: float | None) -> str:
     if _missing(value):
         return MISSING
     text = nb_float(value, 1)
-    return _number(("+" if value > 0 and text != "0,0" else "") + text + " %", float(value) / 100,
-                   '+0.0 %;-0.0 %;0.0 %')
+    return ("+" if value > 0 and text != "0,0" else "") + text + " %"
 
 
 def nb_mill(value: float | None) -> str:
@@ -123,9 +90,7 @@ def nb_mill(value: float | None) -> str:
     >>> nb_mill(12_345_678), nb_mill(-5e6), nb_mill(-4e3), nb_mill(float("nan"))
     ('12,3 mill. kr', '-5,0 mill. kr', '0,0 mill. kr', '–')
     """
-    if _missing(value):
-        return MISSING
-    return _number(f"{nb_float(float(value) / 1e6, 1)} mill. kr", float(value) / 1e6, '#,##0.0" mill. kr"')
+    return MISSING if _missing(value) else f"{nb_float(float(value) / 1e6, 1)} mill. kr"
 
 
 def nb_signed_mill(value: float | None) -> str:
@@ -135,6 +100,4 @@ def nb_signed_mill(value: float | None) -> str:
     ('+12,3 mill. kr', '-5,0 mill. kr', '0,0 mill. kr')
     """
     text = nb_mill(value)
-    if isinstance(text, Number) and value > 0 and any(c in "123456789" for c in text):
-        return Number("+" + text, text.value, '+#,##0.0" mill. kr";-#,##0.0" mill. kr";0.0" mill. kr"')
-    return text
+    return "+" + text if text != MISSING and value > 0 and any(c in "123456789" for c in text) else text

@@ -273,9 +273,12 @@ def _table_before_templates(df) -> str:
     """narrative.table_html as it was before templates/table.html.j2 (the byte oracle)."""
     import html
     from reformkit.narrative.common import _looks_numeric
+    from reformkit.narrative.labels import hyphenated
     num = ' class="num"'
     numeric = [all(_looks_numeric(v) for v in df[c]) for c in df.columns]
-    head = "".join(f'<th{num if n else ""}>{html.escape(str(c))}</th>' for c, n in zip(df.columns, numeric))
+    # headers now carry soft hyphens where a long word may break in print (labels.HYPHENATION)
+    head = "".join(f'<th{num if n else ""}>{html.escape(hyphenated(c) if isinstance(c, str) else str(c))}</th>'
+                   for c, n in zip(df.columns, numeric))
     rows = "".join("<tr>" + "".join(f'<td{num if n else ""}>{html.escape(str(v))}</td>' for v, n in zip(row, numeric))
                    + "</tr>" for row in df.itertuples(index=False))
     return f'<table class="rk-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'

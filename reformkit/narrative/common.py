@@ -8,10 +8,10 @@ from typing import Any, Mapping, Sequence
 import pandas as pd
 
 from .._html import markdown_html, render
-from ..fmt import MISSING, Number, nb_pct
+from ..fmt import MISSING, NBSP, nb_pct
 from ..params import Criteria, load_parameters
 from ..evaluate.county import names
-from .labels import NOT_COMPUTED
+from .labels import NOT_COMPUTED, hyphenated
 
 
 
@@ -41,7 +41,8 @@ def table_html(df: pd.DataFrame, swatches: Mapping[str, str] | None = None) -> s
     colours = None
     if swatches and len(df.columns):
         colours = [_colour(swatches.get(str(v))) for v in df.iloc[:, 0]]
-    return render("table.html.j2", header=list(zip(df.columns, numeric)), rows=rows, swatches=colours)
+    header = [(hyphenated(c) if isinstance(c, str) else c, n) for c, n in zip(df.columns, numeric)]
+    return render("table.html.j2", header=header, rows=rows, swatches=colours)
 
 
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -77,16 +78,47 @@ def text(markdown: str) -> Text:
 TABLE_MIME = "application/vnd.reformkit.table+json"
 
 
+_NUM = rf"-?\d{{1,3}}(?:{NBSP}\d{{3}})*(?:,(\d+))?"
+#: What reformkit.fmt writes, read back for the workbook: (pattern, scale to the stored value, Excel format).
+#: A plain "1505" (a kommunenummer) or "2024" matches none of them: fmt groups thousands, so it stays text.
+_FORMATS = [
+    (re.compile(rf"^({_NUM})$"), 1, "#,##0{dec}"),
+    (re.compile(rf"^([+]?{_NUM}) %$"), 0.01, "{sign}0{dec} %"),
+    (re.compile(rf"^({_NUM}) min$"), 1, '#,##0{dec}" min"'),
+    (re.compile(rf"^([+]?{_NUM}) mill\. kr$"), 1, '{sign}#,##0{dec}" mill. kr"'),
+]
+
+
+def _number(text: str) -> dict | None:
+    """A formatted number (``"12 345"``, ``"+1,5 %"``, ``"87 min"``, ``"12,3 mill. kr"``) as {"v": value, "f": Excel
+    number format}; None for any other text."""
+    for pattern, scale, excel in _FORMATS:
+        m = pattern.match(text)
+        if m:
+            digits = m.group(1)
+            decimals = len(m.group(2) or "")
+            value = float(digits.replace(NBSP, "").replace(",", ".").lstrip("+")) * scale
+            sign = "+" if digits.startswith("+") else ""
+            fmt = excel.format(dec="." + "0" * decimals if decimals else "", sign="")
+            if sign:   # a signed change: "+" shown on gains, as in the report
+                fmt = f"+{fmt};-{fmt};{fmt}"
+            return {"v": round(value, decimals + (2 if scale == 0.01 else 0)) if scale != 1 or decimals else int(value),
+                    "f": fmt}
+    return None
+
+
 def _cell(value: Any) -> Any:
-    """A table cell for the export: the number a formatted value shows, else its text (missing: None)."""
-    if isinstance(value, Number):
-        return {"v": value.value, "f": value.excel}
+    """A table cell for the export: the number a formatted value shows (as its number and Excel format), a
+    number as itself, else its text ("–", missing, is an empty cell)."""
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, (int, float)):
-        return None if value != value else {"v": float(value), "f": "#,##0" if float(value).is_integer() else "General"}
+    if isinstance(value, (int, float)) or hasattr(value, "dtype"):
+        number = float(value)
+        return None if number != number else {"v": int(number) if number.is_integer() else number, "f": "General"}
     text = str(value)
-    return None if text == MISSING else text
+    if text == MISSING:
+        return None
+    return _number(text) or text
 
 
 @dataclass
@@ -140,7 +172,7 @@ def change_text(a: float, b: float) -> str:
         return "–"
     d = (b - a) / a
     text = nb_pct(d)
-    return Number(("+" if d > 0 and any(c in "123456789" for c in text) else "") + text, d, "+0.0 %;-0.0 %;0.0 %")
+    return ("+" if d > 0 and any(c in "123456789" for c in text) else "") + text
 
 
 def sources_md(atlas) -> str:

@@ -99,10 +99,10 @@ def _flags(row, thresholds: list[int], base: int, last: int) -> str:
     """The lowest threshold the row is under at the horizon (or only in the base year), e.g. "under 15 000"."""
     for n in sorted(thresholds):
         if row[f"under_{n}_horizon"]:
-            return f"under\u00a0{nb_int(n)}" + ("" if row[f"under_{n}_base"] else f" fra {last}")
+            return f"under {nb_int(n)}" + ("" if row[f"under_{n}_base"] else f" fra {last}")
     for n in sorted(thresholds):
         if row[f"under_{n}_base"]:
-            return f"under\u00a0{nb_int(n)} i {base}"
+            return f"under {nb_int(n)} i {base}"
     return "–"
 
 
