@@ -88,7 +88,7 @@ def _exporter():
         raise ReformkitError(f"{path}: cannot read the report template ({exc.strerror or exc})") from None
     return HTMLExporter(template_name="lab", extra_loaders=[DictLoader({"reformkit.html.j2": text})],
                         template_file="reformkit.html.j2", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+                        exclude_output_prompt=True, language_code=LANGUAGE)
 
 
 def _clean_html(text: str) -> str:
@@ -170,6 +170,6 @@ def render_report(notebook: str | Path, parameters: dict[str, Any], *, title: st
     title = title or first_heading(nb) or Path(notebook).stem
     nb.metadata["title"] = title
     resources = {"reformkit_js": charts.vega_bundle(), "reformkit_generated": generated or generated_line(),
-                 "reformkit_exports": list(exports), "language_code": LANGUAGE, "metadata": {"name": title}}
+                 "reformkit_exports": list(exports), "metadata": {"name": title}}
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return Rendered(_clean_html(body), title, tables, specs)
