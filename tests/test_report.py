@@ -204,6 +204,10 @@ def test_rerender_gives_identical_bytes_except_generated_line(batch):
     b = (again / "more-og-romsdal-2.html").read_text(encoding="utf-8")
     assert strip_generated(a) == strip_generated(b)
     assert not list(again.glob(".*"))                # no temporary files left behind
+    # the exports too: the workbook (fixed dates) and every figure
+    assert (out / "more-og-romsdal-2.xlsx").read_bytes() == (again / "more-og-romsdal-2.xlsx").read_bytes()
+    for svg in (out / "more-og-romsdal-2-figurer").iterdir():
+        assert svg.read_bytes() == (again / "more-og-romsdal-2-figurer" / svg.name).read_bytes(), svg.name
 
 
 @pytest.mark.slow
