@@ -77,7 +77,7 @@ Orkland og Narvik blir derfor litt for store og Heim, Hitra og Hamarøy litt for
 for de nye kommunene; de {len(blocks) - 5} andre består bare av hele kommuner og skal stemme nøyaktig med summen av
 SSBs tall for medlemmene. Etter reformen: {after} kommuner (SSB: 356).
 Datamerknad: det offline speilets befolkning på 2019-grenser teller Tysfjord to ganger hvert år og Snillfjord
-tre ganger i 2018–2019; importen retter dette (se `reformkit data status`), så Tysfjord har
+tre ganger i 2018–2019; importen i reformkit retter dette, så Tysfjord har
 {nb_int(pop['1850'], sep=' ')} innbyggere i {BASE_YEAR}."""
     data = {"name": "Kommunereformen 2020 – tilbakeprøving på 2019-grenser", "description": description,
             "borders": 2019, "base_year": BASE_YEAR, "horizon": HORIZON, "projection": "main",
