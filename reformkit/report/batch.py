@@ -70,26 +70,24 @@ class BatchResult:
 
 @dataclass
 class Built:
-    """A rendered report in memory (a worker's answer): page, title, tables, figures, or the error."""
+    """A rendered report in memory (a worker's answer): page, title, tables, chart specs, or the error."""
     task: Task
     seconds: float
     html: str = ""
     title: str = ""
     tables: list = field(default_factory=list)
-    figures: dict = field(default_factory=dict)
+    charts: list = field(default_factory=list)
     error: str | None = None
 
 
 # ---- in a worker ------------------------------------------------------------------------------------------
 def build_task(task: Task) -> Built:
     """Render ``task`` in memory, catching its error (the worker's entry point)."""
-    from .exports import figure_files
     from .render import render_report
     t0 = time.perf_counter()
     try:
         r = render_report(task.notebook, task.parameters, title=task.title, export_stem=task.out.stem)
-        figures = figure_files(r.charts)
-        return Built(task, time.perf_counter() - t0, r.html, r.title, r.tables, figures)
+        return Built(task, time.perf_counter() - t0, r.html, r.title, r.tables, r.charts)
     except ReformkitError as exc:
         return Built(task, time.perf_counter() - t0, error=exc.message)
     except Exception as exc:  # a bug must not stop the batch; report it with its type
@@ -139,7 +137,9 @@ def write_built(b: Built, doc: dict, out_dir: Path, key: str) -> Outcome:
     from .exports import write_exports
     if b.error:
         return Outcome(b.task, b.seconds, b.error)
-    exports = write_exports(out_dir, b.task.out.stem, b.title, b.tables, [], figures=b.figures)
+    t0 = time.perf_counter()
+    exports = write_exports(out_dir, b.task.out.stem, b.title, b.tables, b.charts)
+    b.seconds += time.perf_counter() - t0
     write_text_atomic(b.task.out, b.html)
     size = b.task.out.stat().st_size
     b.task.title = b.title
@@ -154,7 +154,7 @@ def run_task(task: Task) -> Outcome:
     b = build_task(task)
     if b.error:
         return Outcome(task, b.seconds, b.error)
-    exports = write_exports(task.out.parent, task.out.stem, b.title, b.tables, [], figures=b.figures)
+    exports = write_exports(task.out.parent, task.out.stem, b.title, b.tables, b.charts)
     write_text_atomic(task.out, b.html)
     return Outcome(task, b.seconds, None, task.out.stat().st_size, exports=exports)
 
@@ -202,31 +202,41 @@ def _warm() -> None:
 
 
 def _run(todo: list[tuple[Task, str]], jobs: int, doc: dict, out_dir: Path, bar) -> list[Outcome]:
-    """Render ``todo`` ((task, key) pairs) in ``jobs`` worker processes, writing each as it arrives."""
+    """Render ``todo`` ((task, key) pairs) in ``jobs`` worker processes. Each finished report is written by one
+    writer thread of this process (drawing its figures, which takes seconds, while the workers go on)."""
+    from concurrent.futures import ThreadPoolExecutor
     outcomes: list[Outcome] = []
     if not todo:
         return outcomes
     _warm()
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), initializer=_worker_init,
                                initargs=(os.getpid(),))
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rk-writer")
+    written = []
+
+    def write(built: Built, key: str) -> Outcome:
+        o = write_built(built, doc, out_dir, key)
+        bar.set_postfix_str(o.task.out.name)
+        bar.update()
+        return o
     try:
         futures = {pool.submit(build_task, t): (t, k) for t, k in todo}
         for fut in as_completed(futures):
             task, key = futures[fut]
             try:
-                o = write_built(fut.result(), doc, out_dir, key)
-            except ReformkitError:
-                raise
+                written.append(writer.submit(write, fut.result(), key))
             except Exception as exc:  # a worker process died (killed, out of memory): report, go on
-                o = Outcome(task, 0.0, f"arbeidsprosessen stoppet: {type(exc).__name__}: {exc}")
-            outcomes.append(o)
-            bar.set_postfix_str(o.task.out.name)
-            bar.update()
+                outcomes.append(Outcome(task, 0.0, f"arbeidsprosessen stoppet: {type(exc).__name__}: {exc}"))
+                bar.update()
+        outcomes += [w.result() for w in written]
     except KeyboardInterrupt as exc:
         _stop_pool(pool)
+        writer.shutdown(wait=True, cancel_futures=True)   # the file being written is finished (or removed)
         signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
-        raise Interrupted(signum, sum(o.ok for o in outcomes), len(todo)) from None
+        done = sum(1 for w in written if w.done() and not w.cancelled() and w.exception() is None)
+        raise Interrupted(signum, done, len(todo)) from None
     pool.shutdown(wait=True)
+    writer.shutdown(wait=True)
     return outcomes
 
 
