@@ -244,15 +244,23 @@ def fitted_height(layers: MapLayers, codes: Sequence[str], width: int, low: int 
     return int(min(high, max(low, round(width * ratio / 10) * 10)))
 
 
+def group_colours(atlas, groups: pd.Series, order: Sequence[str] | None = None, params=None) -> dict[str, str]:
+    """A colour per group of kommuner (``groups``: kommunenummer -> group name, e.g. block or BA-region), in
+    ``order`` (default: sorted by name): :func:`block_colours`, so groups that border each other never share a
+    colour even when there are more groups than colours."""
+    from ..geodata import neighbours
+    member = groups.dropna().astype(str)
+    member.index = member.index.astype(str)
+    names = list(order) if order is not None else sorted(set(member))
+    if len(names) <= len(PALETTE):
+        return block_colours(names)
+    edges = neighbours(atlas, params)
+    a, b = edges["a"].astype(str).map(member), edges["b"].astype(str).map(member)
+    both = a.notna() & b.notna()
+    return block_colours(names, zip(a[both], b[both]))
+
+
 def scenario_colours(res, atlas) -> dict[str, str]:
     """Every block's colour (:func:`block_colours`) for a scenario result: by position in the scenario; with
     more blocks than colours, blocks that border each other never share one."""
-    from ..geodata import neighbours
-    blocks = [str(b) for b in res.blocks.index]
-    if len(blocks) <= len(PALETTE):
-        return block_colours(blocks)
-    member = res.kommuner["block"].dropna().astype(str)
-    edges = neighbours(atlas, res.parameters)
-    a, b = edges["a"].astype(str).map(member), edges["b"].astype(str).map(member)
-    both = a.notna() & b.notna()
-    return block_colours(blocks, zip(a[both], b[both]))
+    return group_colours(atlas, res.kommuner["block"], [str(b) for b in res.blocks.index], res.parameters)

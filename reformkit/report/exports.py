@@ -123,10 +123,9 @@ def _title_text(spec: dict) -> str:
 
 
 def _slug(text: str) -> str:
-    text = text.lower()
-    for a, b in (("æ", "ae"), ("ø", "o"), ("å", "a"), ("á", "a"), ("č", "c"), ("š", "s"), ("ŋ", "n"), ("đ", "d")):
-        text = text.replace(a, b)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60].strip("-")
+    """A figure's file-name part from its title (at most 60 characters)."""
+    from .plan import slug
+    return slug(text)[:60].strip("-") if text.strip() else ""
 
 
 def figure_files(charts: list[dict]) -> dict[str, bytes]:
