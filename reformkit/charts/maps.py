@@ -129,9 +129,9 @@ def kommune_map(layers: MapLayers, table: pd.DataFrame, colour: str, *, colour_t
                                      scale=alt.Scale(domain=levels, range=[TRACK_OPACITY.get(v, 0.8) for v in levels]))
     marks.append(alt.Chart(_inline(_features(geoms, props))).mark_geoshape(stroke="white", strokeWidth=0.6).encode(**enc))
     marks += _road_marks(layers, list(table.index) + ctx)
-    marks += _name_marks(layers, table, list(centres), labels, centre_labels)
-    chart = alt.layer(*marks).project(**projection(geoms.loc[list(table.index) + ctx])).properties(
-        width=width, height=height)
+    drawn = list(table.index) + ctx
+    marks += _name_marks(layers, table, list(centres), labels, centre_labels, _Canvas(layers, drawn, width, height))
+    chart = alt.layer(*marks).project(**projection(geoms.loc[drawn])).properties(width=width, height=height)
     return chart.properties(title=title) if title else chart
 
 
@@ -139,15 +139,43 @@ def kommune_map(layers: MapLayers, table: pd.DataFrame, colour: str, *, colour_t
 MAP_LABELS_MAX = 45
 
 
+class _Canvas:
+    """Where names land on the drawn map, roughly (the projection's fit to ``width`` × ``height``), so a name
+    that would cover one already placed is left out (the tooltip and the tables still name that kommune)."""
+
+    def __init__(self, layers: MapLayers, codes: Sequence[str], width: int, height: int):
+        codes = [c for c in codes if c in layers.geometry.index] or list(layers.geometry.index)
+        x0, y0, x1, y1 = layers.geometry.loc[codes].total_bounds
+        self.layers, self.cos = layers, float(np.cos(np.radians((y0 + y1) / 2)))
+        self.k = min(width / max((x1 - x0) * self.cos, 1e-6), height / max(y1 - y0, 1e-6))
+        self.placed: list[tuple[float, float, float, float]] = []
+
+    def place(self, code: str, text: str, size: float, dy: float) -> bool:
+        """Reserve the box of ``text`` at ``code``'s centre; False (nothing reserved) if it overlaps."""
+        lon, lat = self.layers.centres.at[code, "lon"], self.layers.centres.at[code, "lat"]
+        x, y = lon * self.cos * self.k, -lat * self.k + dy
+        w, h = 0.58 * size * len(text) + 4, size + 2
+        if any(abs(x - px) < (w + pw) / 2 and abs(y - py) < (h + ph) / 2 for px, py, pw, ph in self.placed):
+            return False
+        self.placed.append((x, y, w, h))
+        return True
+
+
 def _name_marks(layers: MapLayers, table: pd.DataFrame, centres: list[str], labels: Iterable[str] | None,
-                centre_labels: Mapping[str, str] | None) -> list[alt.Chart]:
-    """Diamonds at the centres with their names in bold; the other named kommuner in small type."""
+                centre_labels: Mapping[str, str] | None, canvas: _Canvas) -> list[alt.Chart]:
+    """Diamonds at the centres with their names in bold; the other named kommuner in small type, largest
+    first, each only where it covers no name already placed."""
     centres = [c for c in centres if c in layers.centres.index]
     if labels is None:
         labels = list(table.index) if len(table) <= MAP_LABELS_MAX else []
-    small = [c for c in labels if c not in set(centres)]
+        if "population" in table.columns:
+            labels = sorted(labels, key=lambda c: -float(table.at[c, "population"] or 0))
     named = [c for c in centres if centre_labels is None or c in centre_labels]
-    text = None if centre_labels is None else [centre_labels[c] for c in named]
+    text = [layers.names[c] if centre_labels is None else centre_labels[c] for c in named]
+    for code, t in zip(named, text):
+        canvas.place(code, t, 11, -11)
+    small = [c for c in labels if c not in set(centres) and c in layers.centres.index
+             and canvas.place(c, str(layers.names[c]), 9, -7)]
     return (_labels(layers, small, None, size=9, bold=False, dy=-7)
             + _points(layers, centres, tooltip=L["centre"], shape="diamond", size=80, filled=True, color="black",
                       stroke="white")
@@ -200,37 +228,29 @@ def block_map(layers: MapLayers, members: pd.DataFrame, *, centres: Iterable[str
     if len(t) > MAP_LABELS_MAX:   # a national scenario: a bigger map, the largest blocks named where there is room
         width, high = max(width, 600), 900
         height = height or fitted_height(layers, codes, width, high=high)
-        centre_labels = _largest_blocks(t, centres, named_blocks, layers, height)
+        centre_labels = _largest_blocks(t, centres, named_blocks, layers, width, height)
     return kommune_map(layers, t, L["block"], colour_title=L["block"], tooltip=tip, context_codes=context_codes,
                        centres=centres, opacity=L["track"], opacity_title=L["track"], width=width,
                        height=height or fitted_height(layers, codes, width, high=high), title=title, colours=colours,
                        centre_labels=centre_labels)
 
 
-def _largest_blocks(t: pd.DataFrame, centres: list[str], n: int, layers: MapLayers, height: int) -> dict[str, str]:
+def _largest_blocks(t: pd.DataFrame, centres: list[str], n: int, layers: MapLayers, width: int,
+                    height: int) -> dict[str, str]:
     """{centre: block name} for up to ``n`` of the most populous blocks (by member population, else member
-    count), largest first, leaving out a name that would overlap one already placed (positions estimated
-    from the map's scale: ``height`` pixels for the drawn latitudes)."""
+    count), largest first, leaving out a name that would cover one already placed."""
     by_code = t.assign(kommunenummer=t["kommunenummer"].astype(str)).set_index("kommunenummer")
     weight = by_code["population"] if "population" in by_code.columns else pd.Series(1, index=by_code.index)
     size = weight.groupby(by_code["block"].astype(str)).sum().sort_values(ascending=False, kind="stable")
     centre_of = {str(by_code.at[c, "block"]): c for c in centres if c in by_code.index and c in layers.centres.index}
-    lat = layers.geometry.total_bounds[[1, 3]] if len(layers.geometry) else np.array([58.0, 71.0])
-    px = height / max(float(lat[1] - lat[0]), 1e-6)   # pixels per degree of latitude
-    placed: list[tuple[float, float, float]] = []
+    canvas = _Canvas(layers, list(layers.geometry.index), width, height)
     out: dict[str, str] = {}
     for block in size.index:
         code = centre_of.get(block)
-        if code is None:
-            continue
-        lon_, lat_ = layers.centres.at[code, "lon"], layers.centres.at[code, "lat"]
-        x, y = lon_ * np.cos(np.radians(lat_)) * px, -lat_ * px
-        half = 3.5 * len(block)   # half the width of an 11 px bold name
-        if all(abs(x - px_) > half + ph or abs(y - py_) > 15 for px_, py_, ph in placed):
-            placed.append((x, y, half))
+        if code is not None and canvas.place(code, block, 11, -11):
             out[code] = block
-        if len(out) == n:
-            break
+            if len(out) == n:
+                break
     return out
 
 

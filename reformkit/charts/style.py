@@ -47,10 +47,19 @@ def block_colours(blocks: Iterable[str], adjacent: Iterable[tuple[str, str]] = (
     out: dict[str, str] = {}
     for b in names:
         taken = {out[n] for n in near[b] if n in out}
-        free = [c for c in PALETTE if c not in taken] or PALETTE
+        free = [c for c in PALETTE if not any(_close(c, t) for t in taken)] or PALETTE
         out[b] = min(free, key=lambda c: (used[c], PALETTE.index(c)))
         used[out[b]] += 1
     return out
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+
+def _close(a: str, b: str) -> bool:
+    """Two colours a reader may take for one (the palette's light pink and light red are 10 apart)."""
+    return sum((x - y) ** 2 for x, y in zip(_rgb(a), _rgb(b))) < 45 ** 2
 
 
 def colour_scale(domain: Sequence[str], colours: Mapping[str, str] | None = None) -> dict:
