@@ -545,3 +545,35 @@ def test_notebooks_run_from_jupyterlab_as_they_are(tmp_path):
                                  cwd=str(project_dir() / "notebooks"), extra_arguments=report.KERNEL_ARGS)
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
         assert not errors, (name, params, errors)
+
+
+def test_export_mime_types_match_what_the_notebooks_display():
+    """report.render reads the MIME types the narrative's tables and the offline charts write (kept as plain
+    constants there, so a batch with nothing to do imports neither altair nor pandas)."""
+    from reformkit import narrative
+    from reformkit.charts import embed
+    from reformkit.report import render
+    assert render.TABLE_MIME == narrative.TABLE_MIME and render.CHART_MIME == embed.CHART_MIME
+
+
+def test_workbook_cells_are_numbers_with_formats():
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from reformkit.narrative import table
+    from reformkit.report.exports import workbook_bytes
+    df = pd.DataFrame({"Kommune": ["Ålesund", "Smøla"], "Nr.": ["1508", "1573"], "Innbyggere": ["67\u00a0114", "2\u00a0098"],
+                       "Endring": ["+1,5 %", "-0,3 %"], "Reisetid": ["87 min", "–"], "Kostnad": ["12,3 mill. kr", "ikke beregnet"],
+                       "År": [2024, 2024]})
+    wb = load_workbook(io.BytesIO(workbook_bytes([table(df, "Kommuner: [test]").export()], "Tittel")))
+    ws = wb[wb.sheetnames[0]]
+    assert wb.sheetnames == ["Kommuner- -test-"]                       # characters Excel forbids replaced
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["Kommune", "Nr.", "Innbyggere", "Endring", "Reisetid", "Kostnad", "År"]
+    assert rows[1] == ["Ålesund", "1508", 67114, 0.015, 87, 12.3, 2024]   # a kommunenummer stays text
+    assert rows[2] == ["Smøla", "1573", 2098, -0.003, None, "ikke beregnet", 2024]
+    assert ws["C2"].number_format == "#,##0" and "%" in ws["D2"].number_format
+    assert ws["F2"].number_format == '#,##0.0" mill. kr"' and ws["E2"].number_format == '#,##0" min"'
+    assert workbook_bytes([table(df, "A").export()], "T") == workbook_bytes([table(df, "A").export()], "T")
