@@ -189,7 +189,9 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
         if p.is_alive():
             p.kill()
             p.join(1.0)
-    pool.shutdown(wait=False, cancel_futures=True)
+    # Wait for the executor's own thread to see the dead workers and close its pipe: left running, it races
+    # the interpreter's exit hook, which then prints "Exception ignored … Bad file descriptor".
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _warm() -> None:
