@@ -212,7 +212,7 @@ def travel_text(res: ScenarioResult) -> str:
 def criteria_md(res: ScenarioResult) -> str:
     """The thresholds, their source and the flagged blocks and new kommuner, in Markdown."""
     base, last = span(res)
-    src = res.criteria.get("source", "")
+    src = str(res.criteria.get("source", "")).strip().rstrip(".")
     lines = [f"Kriteriene er folketallsgrenser på {join_nb([nb_int(n) for n in res.thresholds])} innbyggere"
              + (f" (kilde: {src})." if src else ".")]
     for n in res.thresholds:
