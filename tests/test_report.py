@@ -345,6 +345,9 @@ def test_every_report_kind_is_norwegian(rendered_reports, name):
     assert not english, f"{name}: English words {english}"
     raw = sorted(set(RAW_KEY.findall(text)))
     assert not raw, f"{name}: raw keys {raw}"
+    cells = re.findall(r"<td[^>]*>(?:<span[^>]*></span>)?([^<]*)</td>", (rendered_reports / name).read_text(encoding="utf-8"))
+    english_numbers = [c for c in cells if re.fullmatch(r"[-+]?\d+\.\d+( %| min)?", c.strip())]
+    assert not english_numbers, f"{name}: numbers with a decimal point, not a comma: {english_numbers[:5]}"
     assert 'lang="nb"' in (rendered_reports / name).read_text(encoding="utf-8")[:300]
 
 

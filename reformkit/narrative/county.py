@@ -140,6 +140,8 @@ def candidates(ranked: pd.DataFrame, n: int = 10) -> tuple[str, pd.DataFrame | N
             out[col] = out[col].map({True: "ja", False: "nei"})
         elif col == "innpendling_pct":
             out[col] = out[col].map(lambda v: nb_float(v, 1))
+        elif col == "score":
+            out[col] = out[col].map(lambda v: nb_float(v, 2))
         elif col in ("population", "rank") or col.startswith("reach_"):
             out[col] = out[col].map(nb_int)
     cols = ["rank", "kommunenavn"] + [c for c in out.columns if c not in ("rank", "kommunenavn", "kommunenummer")]
