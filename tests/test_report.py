@@ -347,6 +347,10 @@ def test_every_report_kind_is_norwegian(rendered_reports, name):
     assert not raw, f"{name}: raw keys {raw}"
     cells = re.findall(r"<td[^>]*>(?:<span[^>]*></span>)?([^<]*)</td>", (rendered_reports / name).read_text(encoding="utf-8"))
     english_numbers = [c for c in cells if re.fullmatch(r"[-+]?\d+\.\d+( %| min)?", c.strip())]
+    figures = (rendered_reports / name).with_name(Path(name).stem + "-figurer")
+    for svg in sorted(figures.glob("*.svg")) if figures.is_dir() else []:
+        english_numbers += [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text(encoding="utf-8"))
+                            if re.search(r"\d\.\d", t)]
     assert not english_numbers, f"{name}: numbers with a decimal point, not a comma: {english_numbers[:5]}"
     assert 'lang="nb"' in (rendered_reports / name).read_text(encoding="utf-8")[:300]
 
