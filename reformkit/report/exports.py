@@ -16,7 +16,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from .._io import write_bytes_atomic, write_text_atomic
+from .._io import write_bytes_atomic
 
 #: The fixed date a workbook carries (its content, not the time of the run, decides its bytes).
 FIXED_DATE = datetime(2000, 1, 1)
@@ -164,5 +164,4 @@ def write_exports(out_dir: Path, stem: str, title: str, tables: list[dict], char
     return written
 
 
-__all__ = ["links", "workbook_bytes", "figure_files", "write_exports", "workbook_name", "figures_dir",
-           "write_text_atomic"]
+__all__ = ["links", "workbook_bytes", "figure_files", "write_exports", "workbook_name", "figures_dir"]
