@@ -28,6 +28,8 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Atlas": ("reformkit.data", "Atlas"), "load_atlas": ("reformkit.data", "load_atlas"),
     "best_practice": ("reformkit.economy", "best_practice"),
     "ScenarioResult": ("reformkit.evaluate", "ScenarioResult"),
+    "KommuneProfile": ("reformkit.evaluate", "KommuneProfile"),
+    "kommune_profile": ("reformkit.evaluate", "kommune_profile"),
     "Parameters": ("reformkit.params", "Parameters"), "load_parameters": ("reformkit.params", "load_parameters"),
     "project": ("reformkit.population", "project"),
     "Block": ("reformkit.scenario", "Block"), "Scenario": ("reformkit.scenario", "Scenario"),
@@ -42,7 +44,7 @@ if TYPE_CHECKING:   # for type checkers and editors: the same names, imported ea
     from .economy import best_practice  # noqa: F401
     from .errors import (CacheMissingError, DataError, InfeasibleError, ParameterError,  # noqa: F401
                          ReformkitError, ScenarioError)
-    from .evaluate import ScenarioResult, evaluate  # noqa: F401
+    from .evaluate import KommuneProfile, ScenarioResult, evaluate, kommune_profile  # noqa: F401
     from .params import Parameters, load_parameters  # noqa: F401
     from .population import project  # noqa: F401
     from .scenario import Block, Scenario, Track, load_scenario  # noqa: F401
@@ -82,5 +84,6 @@ sys.modules[__name__].__class__ = _Package
 
 
 __all__ = ["Atlas", "load_atlas", "Scenario", "Block", "Track", "load_scenario", "ScenarioResult", "evaluate",
+           "KommuneProfile", "kommune_profile",
            "project", "best_practice", "Parameters", "load_parameters", "ReformkitError", "DataError",
            "CacheMissingError", "ScenarioError", "ParameterError", "InfeasibleError"]

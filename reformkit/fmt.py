@@ -3,10 +3,14 @@
 Every formatter prints a missing value (None, NaN of any float type, pandas' NA/NaT) as ``"–"``, and a
 value that rounds to zero without a sign (never ``"-0,0"``). The thousands separator is the no-break space
 U+00A0 (:data:`NBSP`), so a number such as ``5 550 203`` never wraps across lines in a report.
+
+:func:`terminal_safe` is the one way text from files and data (kommune and block names, file names, error
+messages quoting them) is made safe to print on a terminal.
 """
 from __future__ import annotations
 
 import math
+import re
 import sys
 
 NBSP = "\u00a0"
@@ -101,3 +105,20 @@ def nb_signed_mill(value: float | None) -> str:
     """
     text = nb_mill(value)
     return "+" + text if text != MISSING and value > 0 and any(c in "123456789" for c in text) else text
+
+
+#: Terminal escape sequences (CSI ``ESC [ ... final``, OSC ``ESC ] ... BEL/ST``, two-character ``ESC x``).
+_ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?|\x9b[0-?]*[ -/]*[@-~]", re.S)
+#: Control characters (C0, DEL, C1) and bidirectional overrides, which reorder what the reader sees.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, keep: str = "\n\t") -> str:
+    r"""``text`` with terminal escape sequences and control characters removed (those in ``keep`` stay), so a
+    name from a file cannot recolour, move the cursor, retitle or clear the terminal it is printed on.
+
+    >>> terminal_safe("Molde\x1b[2J\x1b]0;pwned\x07 \u202eabc\x9b31m\n")
+    'Molde abc\n'
+    """
+    text = _ESCAPES.sub("", str(text))
+    return _CONTROLS.sub(lambda m: m.group() if m.group() in keep else "", text)

@@ -15,7 +15,8 @@ lookup                 project file (used when it exists)          packaged fall
 ``sources_file()``     ``<project>/data/sources.yaml``             ``resources/sources.yaml``
 =====================  ==========================================  =====================================
 
-A name may be given with or without its extension (``"geo"`` or ``"geo.yaml"``). The override is per file:
+Anything at the project's path counts as the project's file — a folder or a named pipe there is reported
+when it is read, not silently passed over. A name may be given with or without its extension (``"geo"`` or ``"geo.yaml"``). The override is per file:
 a project that holds only ``data/params/criteria.yaml`` uses its own criteria and every other packaged file.
 A file the project lacks resolves to the packaged path, whether or not that exists, so the caller's read
 names the missing file.
@@ -92,7 +93,7 @@ def _resolve(name: str, suffix: str, project_sub: tuple[str, ...], packaged_sub:
     if suffix and not file_name.endswith(suffix):
         file_name += suffix
     own = project_dir().joinpath(*project_sub, file_name)
-    if own.is_file():
+    if own.exists():   # also a folder or a FIFO there: the read then says what is wrong, instead of ignoring it
         return own
     # importlib.resources gives a real folder for an installed (unzipped) wheel and a source checkout alike
     return Path(str(files("reformkit").joinpath("resources", *packaged_sub, file_name)))

@@ -1,12 +1,17 @@
 """Shared fixtures: the real Atlases (integration; need `make data`) and a small synthetic one (unit)."""
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
 import reformkit as rk
 from reformkit.testing import synthetic_atlas
+
+#: The offline mirror (../shared/data from the project's root).
+MIRROR = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +46,29 @@ def param_copy(tmp_path):
     for path in PARAMS_DIR.glob("*.yaml"):
         shutil.copy(path, tmp_path / path.name)
     return tmp_path
+
+
+@pytest.fixture
+def mirror(tmp_path) -> Path:
+    """A writable copy of the offline mirror (files linked, so copying is cheap until one is replaced)."""
+    root = tmp_path / "mirror"
+    for src in MIRROR.rglob("*"):
+        if src.is_file():
+            dst = root / src.relative_to(MIRROR)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(src, dst)
+    return root
+
+
+@pytest.fixture
+def cache_root(tmp_path, monkeypatch) -> Path:
+    """A copy of the real cache's core in a temporary REFORMKIT_DATA_DIR."""
+    from reformkit.data import cache
+    from reformkit.paths import cache_dir
+    root = tmp_path / "cache"
+    shutil.copytree(cache.core_dir(cache_dir()), root / "core")
+    monkeypatch.setenv("REFORMKIT_DATA_DIR", str(root))
+    return root
 
 
 @pytest.fixture(scope="session")

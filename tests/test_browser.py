@@ -64,15 +64,65 @@ def _open(driver, path: Path, expect_charts: bool = True) -> tuple[list, list]:
     return charts, driver.get_log("browser")
 
 
-def test_network_is_really_off(driver):
-    """Guard: the browser set-up must not reach the internet, or the offline test below proves nothing."""
-    driver.set_page_load_timeout(15)
-    try:
-        driver.get("https://cdn.jsdelivr.net/npm/vega@5")
-        text = driver.execute_script("return document.body ? document.body.innerText : ''")
-    except Exception:  # a load error is just as good
-        text = ""
-    assert "function" not in text  # the library's source would be shown as text had it loaded
+@pytest.fixture
+def stand_in_internet():
+    """A real web server on this machine that stands in for the internet: it answers every request (with a
+    script that sets ``window.remote``) and records it. Reachable unless the browser's network is off."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            body = b"window.remote = true;"
+            self.send_response(200)
+            self.send_header("Content-Type", "application/javascript")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_network_is_really_off(driver, stand_in_internet, tmp_path):
+    """Guard: the browser set-up must not reach any network, or the offline test below proves nothing.
+
+    The probe page runs a script beside it (file://, must work: the page and its scripts really load) and
+    tries a script and a fetch from a real server on this machine plus a fetch from the internet (each must
+    fail, and the server must never be asked). Without the network flags (the host-resolver rules and the dead
+    proxy each block it) the loopback server answers, so this fails when the set-up lets the browser out, also
+    on a machine that has no internet at all.
+    """
+    base, hits = stand_in_internet
+    (tmp_path / "local.js").write_text("window.local = true;")
+    (tmp_path / "probe.html").write_text(f"""<!doctype html><html><body>
+<script src="local.js"></script>
+<script src="{base}/script.js"></script>
+<script>
+  const settle = (name, url) => fetch(url).then(() => window[name] = 'loaded', () => window[name] = 'failed');
+  settle('viaFetch', '{base}/fetch.json');
+  settle('internet', 'https://cdn.jsdelivr.net/npm/vega@5');
+</script></body></html>""")
+    driver.set_page_load_timeout(30)
+    driver.get((tmp_path / "probe.html").as_uri())
+    probe = "return [window.local === true, window.remote === true, window.viaFetch, window.internet];"
+    deadline = time.monotonic() + 30
+    state = driver.execute_script(probe)
+    while time.monotonic() < deadline and None in state:
+        time.sleep(0.2)
+        state = driver.execute_script(probe)
+    assert state == [True, False, "failed", "failed"], state   # local ran; nothing remote did
+    assert hits == [], f"the browser reached the stand-in internet: {hits}"
 
 
 @pytest.mark.parametrize("name", ["more-og-romsdal-2.html", "more-og-romsdal-4.html", "fylke-15.html"])
@@ -279,3 +329,22 @@ def test_hostile_scenario_text_shows_literally_and_never_runs(driver, hostile, p
     if page != "index.html":
         assert f"Sunnmøre {IMG}" in text and f"Nordmøre {SCRIPT}" in text   # block names in headings and tables
         assert not [m for m in log if m["level"] == "SEVERE"]
+
+
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory):
+    """The kommune profile of Meløy, without KOSTRA (the plain "not computed" section)."""
+    out = tmp_path_factory.mktemp("profile") / "meloy.html"
+    return report.render_notebook("kommune_profile.ipynb", {"kommunenummer": "1837"}, out)
+
+
+def test_kommune_profile_draws_its_charts_and_says_what_is_missing(driver, profile):
+    charts, log = _open(driver, profile)
+    assert len(charts) == 3 and all(n >= 1 and h > 50 for _, n, h in charts), charts   # pyramid, support, need
+    assert not [m for m in log if m["level"] in ("SEVERE", "WARNING")], log
+    text = driver.execute_script("return document.body.innerText")
+    assert "Kommuneprofil: Meløy" in text and "Beste praksis er ikke beregnet" in text
+    overflow = driver.execute_script(
+        "return Array.from(document.querySelectorAll('table.rk-table')).filter(t => t.scrollWidth > "
+        "t.parentElement.clientWidth + 1).length")
+    assert overflow == 0      # every table fits the page width (1280 px window)

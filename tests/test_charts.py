@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
 import numpy as np
@@ -208,8 +209,21 @@ def test_embed_html_escapes_script_end():
 
 def test_live_setup_sets_norwegian_locale():
     charts.setup(offline=False)
-    assert alt.renderers.active == "default"
+    assert alt.renderers.active == "jupyter"
     assert alt.renderers.options["embed_options"]["formatLocale"]["decimal"] == ","
+
+
+def test_live_charts_are_widgets_that_need_no_network():
+    """JupyterLab and Voilà draw live charts with JupyterChart offline: the widget's module carries Vega itself
+    (altair's default imports it from a CDN, which a council hall may not reach)."""
+    charts.setup(offline=False)
+    chart = charts.population_lines(pd.DataFrame({"name": ["A", "A"], "year": [2020, 2021], "population": [1, 2]}))
+    bundle = alt.renderers.get()(chart.to_dict(), **alt.renderers.options)
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    esm = alt.JupyterChart._esm
+    assert len(esm) > 100_000                                  # Vega itself is inside
+    assert not re.search(r"""(from|import\()\s*["']https?://""", esm) and "esm.sh" not in esm
 
 
 def test_vega_bundle_is_self_contained(tmp_path, monkeypatch):

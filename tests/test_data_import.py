@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -11,31 +9,8 @@ import pytest
 
 import reformkit as rk
 from reformkit.cli import main
-from reformkit.data import cache
-from reformkit.paths import cache_dir
 
 MIRROR = Path(__file__).resolve().parents[2] / "shared" / "data"
-
-
-@pytest.fixture
-def mirror(tmp_path) -> Path:
-    """A writable copy of the offline mirror (files linked, so copying is cheap until one is replaced)."""
-    root = tmp_path / "mirror"
-    for src in MIRROR.rglob("*"):
-        if src.is_file():
-            dst = root / src.relative_to(MIRROR)
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(src, dst)
-    return root
-
-
-@pytest.fixture
-def cache_root(tmp_path, monkeypatch) -> Path:
-    """A copy of the real cache in a temporary REFORMKIT_DATA_DIR."""
-    root = tmp_path / "cache"
-    shutil.copytree(cache.core_dir(cache_dir()), root / "core")
-    monkeypatch.setenv("REFORMKIT_DATA_DIR", str(root))
-    return root
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:

@@ -1,4 +1,5 @@
-"""Property tests: malformed input only ever raises ScenarioError; valid scenarios round-trip and edits conserve."""
+"""Property tests: malformed input only ever raises ScenarioError; whatever the parser accepts evaluates without
+error to a document of finite numbers; valid scenarios round-trip and edits conserve."""
 from __future__ import annotations
 
 import yaml
@@ -6,7 +7,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reformkit as rk
-from reformkit.errors import ScenarioError
+from reformkit import narrative
+from reformkit._io import json_text
+from reformkit.errors import ParameterError, ScenarioError
+from reformkit.params import load_parameters
 from reformkit.scenario import Scenario, Track
 
 PROFILE = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -29,16 +33,25 @@ def only_scenario_errors(fn, *args, **kw):
         return None
 
 
+def evaluates_if_accepted(sc, atlas) -> None:
+    """A scenario the parser accepted (with the Atlas) evaluates without error, to a document JSON can hold
+    (no NaN or infinity: the CLI's writer refuses those)."""
+    if sc is None:
+        return
+    res = rk.evaluate(sc, atlas)
+    json_text(narrative.document(res), "the property test")
+
+
 @PROFILE
 @given(text=st.text(max_size=300))
 def test_random_text_raises_only_scenario_error(text, small_atlas):
-    only_scenario_errors(Scenario.from_yaml, text, atlas=small_atlas)
+    evaluates_if_accepted(only_scenario_errors(Scenario.from_yaml, text, atlas=small_atlas), small_atlas)
 
 
 @PROFILE
 @given(data=values)
 def test_random_structures_raise_only_scenario_error(data, small_atlas):
-    only_scenario_errors(Scenario.from_dict, data, atlas=small_atlas)
+    evaluates_if_accepted(only_scenario_errors(Scenario.from_dict, data, atlas=small_atlas), small_atlas)
     only_scenario_errors(Scenario.from_dict, data)
     only_scenario_errors(Scenario.from_yaml, yaml.safe_dump(data, allow_unicode=True), atlas=small_atlas)
 
@@ -83,7 +96,40 @@ def test_valid_scenarios_round_trip_through_yaml_and_dict(d, small_atlas):
 @given(d=valid_dicts, key=st.sampled_from(["name", "borders", "base_year", "horizon", "projection", "area",
                                            "blocks", "assumptions", "description"]), value=values)
 def test_corrupting_one_field_raises_only_scenario_error(d, key, value, small_atlas):
-    only_scenario_errors(Scenario.from_dict, {**d, key: value}, atlas=small_atlas)
+    evaluates_if_accepted(only_scenario_errors(Scenario.from_dict, {**d, key: value}, atlas=small_atlas), small_atlas)
+
+
+#: Every parameter a scenario's ``assumptions`` may name, by group (the groups evaluate uses).
+LEAVES = {g: load_parameters().tree(g).leaves() for g in ("economy", "sustainability", "criteria", "geo", "travel",
+                                                          "projection", "cooperation")}
+EDGES = st.sampled_from([0, 1, -1, 0.5, 1e-12, 1e12, 1e300, -1e300, 3, 2024, True, False, "unknown", "estimate",
+                         "", "x", [], [1, 2], [0, 1e300], [[0, 1]], [[0, 5], [10, 1e300]], ["0301"], None,
+                         float("nan"), float("inf")])
+
+
+@st.composite
+def assumptions(draw) -> dict:
+    """One to three overrides of real parameters: the file's value scaled, or an edge value."""
+    out: dict = {}
+    for _ in range(draw(st.integers(1, 3))):
+        group = draw(st.sampled_from(sorted(LEAVES)))
+        leaf = draw(st.sampled_from(LEAVES[group]))
+        current = load_parameters().tree(group).get(leaf)
+        scaled = (st.sampled_from([0, 0.001, 0.5, 2, 10, 1e6]).map(lambda f, c=current: type(c)(c * f))
+                  if isinstance(current, (int, float)) and not isinstance(current, bool) else EDGES)
+        out.setdefault(group, {})[leaf] = draw(st.one_of(scaled, EDGES))
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(d=valid_dicts, extra=assumptions())
+def test_accepted_assumptions_evaluate(d, extra, small_atlas):
+    try:
+        sc = Scenario.from_dict({**d, "assumptions": extra}, atlas=small_atlas)
+    except (ScenarioError, ParameterError) as exc:
+        assert exc.problems and all("\n" not in p for p in exc.problems)
+        return
+    evaluates_if_accepted(sc, small_atlas)
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,6 +1,8 @@
 """Showing charts: Norwegian number locale, the offline report renderer and the inlined Vega bundle.
 
-Live (JupyterLab) the charts render natively. In reports, :func:`setup` with ``offline=True`` switches
+Live (JupyterLab, Voilà) :func:`setup` shows each chart as altair's ``JupyterChart`` widget in offline mode:
+Vega, Vega-Lite and vega-embed come from the bundle vl-convert ships, not from a CDN (altair 6's default
+output loads them from the internet, and JupyterLab 4 renders only Vega-Lite 5 natively). In reports, :func:`setup` with ``offline=True`` switches
 altair to a renderer that writes each chart as a ``<div>`` plus a small inline script calling ``vegaEmbed``
 with a deterministic element id (``rk-chart-1``, ``rk-chart-2``, ...), so the same inputs give the same
 HTML bytes. The Vega/Vega-Lite/vega-embed JavaScript itself is inlined once per report page by
@@ -87,7 +89,8 @@ def _mimebundle_formatter():
 def setup(offline: bool = False) -> None:
     """Configure altair for reformkit charts; call once at the top of a notebook.
 
-    ``offline=False`` (live use) keeps altair's own renderer with the Norwegian number locale.
+    ``offline=False`` (live use) shows charts as ``JupyterChart`` widgets that need no network (see the module
+    docstring), with the Norwegian number locale; without anywidget, altair's default renderer.
     ``offline=True`` (batch reports) renders charts as self-contained HTML (see the module docstring) and
     restarts the chart id counter so every report numbers its charts from 1.
     """
@@ -101,8 +104,13 @@ def setup(offline: bool = False) -> None:
     else:
         if formatter is not None:
             formatter.type_printers.pop(alt.TopLevelMixin, None)
-        alt.renderers.enable("default")
-        alt.renderers.set_embed_options(formatLocale=FORMAT_LOCALE, timeFormatLocale=TIME_FORMAT_LOCALE)
+        embed = {"formatLocale": FORMAT_LOCALE, "timeFormatLocale": TIME_FORMAT_LOCALE, "actions": False}
+        try:
+            import anywidget  # noqa: F401 - JupyterChart needs it
+            # one call: set_embed_options would enable the renderer again without ``offline``
+            alt.renderers.enable("jupyter", offline=True, embed_options=embed)
+        except ImportError:
+            alt.renderers.enable("default", embed_options=embed)
 
 
 def vl_version() -> str:

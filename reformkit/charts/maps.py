@@ -284,3 +284,60 @@ def scenario_colours(res, atlas) -> dict[str, str]:
     """Every block's colour (:func:`block_colours`) for a scenario result: by position in the scenario; with
     more blocks than colours, blocks that border each other never share one."""
     return group_colours(atlas, res.kommuner["block"], [str(b) for b in res.blocks.index], res.parameters)
+
+
+#: Names of the live map's parameters (set from Python through ``JupyterChart.params``) and its selection.
+LIVE_ASSIGN, LIVE_PICKED, LIVE_PICK = "assign", "picked", "pick"
+
+
+def live_block_map(layers: MapLayers, codes: Sequence[str], *, width: int = 560, height: int = 560,
+                   palette: Sequence[str] = PALETTE, selectable: bool = True,
+                   assign: dict | None = None) -> alt.LayerChart:
+    """A block map whose blocks and tracks come from a parameter, so an edit redraws it without a new spec.
+
+    Draws the kommuner ``codes`` once; the parameter ``assign`` (``{kommunenummer: {"b": block position or -1,
+    "t": "m" | "c" | "", "c": 1 for a centre}}``) colours them by block (``palette[b]``, grey outside blocks),
+    and tells merge from cooperate without colour: merging kommuner are solid with a thin white border and a
+    filled dot, cooperating kommuner pale with a dashed dark border and a hollow ring; centres get a diamond
+    and their name in bold, every other kommune its name in small type, and a tooltip names each one.
+    ``assign`` gives its first value (the chart must be drawn right before any update arrives).
+    ``picked`` (a kommunenummer) is outlined in black. With ``selectable``, clicking a kommune sets the point
+    selection ``pick`` (field kommunenummer), which ``JupyterChart.selections`` reports to Python.
+    """
+    codes = [c for c in codes if c in layers.geometry.index]
+    props = pd.DataFrame({"kommunenummer": codes, "navn": layers.names.loc[codes].to_numpy()}, index=codes)
+    assign = alt.param(name=LIVE_ASSIGN, value=assign or {c: {"b": -1, "t": "", "c": 0} for c in codes})
+    picked = alt.param(name=LIVE_PICKED, value="")
+    lookup = {k: f"{LIVE_ASSIGN}[datum.kommunenummer] ? {LIVE_ASSIGN}[datum.kommunenummer].{k} : {d}"
+              for k, d in (("b", -1), ("t", "''"), ("c", 0))}
+    colour = alt.Color("b:O", scale=alt.Scale(domain=list(range(-1, len(palette))), range=["#d9d9d9", *palette]),
+                       legend=None)
+    coop, is_picked = "datum.t == 'c'", f"datum.kommunenummer == {LIVE_PICKED}"
+    shapes = alt.Chart(_inline(_features(layers.geometry, props))).mark_geoshape().transform_calculate(
+        **lookup).encode(
+        color=colour,
+        fillOpacity=alt.condition(coop, alt.value(0.35), alt.value(0.9)),
+        stroke=alt.when(is_picked).then(alt.value("black")).when(coop).then(alt.value("#333333"))
+        .otherwise(alt.value("white")),
+        strokeWidth=alt.when(is_picked).then(alt.value(3)).when(coop).then(alt.value(1.2)).otherwise(alt.value(0.6)),
+        strokeDash=alt.condition(coop, alt.value([4, 3]), alt.value([1, 0])),
+        tooltip=[alt.Tooltip("navn:N", title=L["kommune"])])
+    if selectable:
+        shapes = shapes.add_params(alt.selection_point(name=LIVE_PICK, fields=["kommunenummer"], on="click",
+                                                       clear=False, empty=False))
+    pts = layers.centres.loc[codes].reset_index()
+    pts["navn"] = layers.names.loc[codes].to_numpy()
+    base = alt.Chart(alt.Data(values=pts[["kommunenummer", "navn", "lon", "lat"]].to_dict("records"))).encode(
+        longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"),
+        tooltip=[alt.Tooltip("navn:N", title=L["kommune"])]).transform_calculate(**lookup)
+    dots = base.transform_filter(f"datum.c == 0 && datum.b >= 0 && !({coop})").mark_point(
+        shape="circle", size=26, filled=True, color="#222222")
+    rings = base.transform_filter(f"datum.c == 0 && {coop}").mark_point(shape="circle", size=34, filled=False,
+                                                                         strokeWidth=1.5, color="#222222")
+    diamonds = base.transform_filter("datum.c == 1").mark_point(shape="diamond", size=110, filled=True,
+                                                                 color="black", stroke="white")
+    labels = base.transform_filter("datum.c == 0").mark_text(dy=-9, fontSize=9, color="#333")
+    centre_labels = base.transform_filter("datum.c == 1").mark_text(dy=-12, fontSize=12, fontWeight="bold",
+                                                                    color="#111")
+    chart = alt.layer(shapes, dots, rings, diamonds, labels.encode(text="navn:N"), centre_labels.encode(text="navn:N"))
+    return chart.add_params(assign, picked).project(type="mercator").properties(width=width, height=height)

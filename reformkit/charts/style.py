@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Iterable, Mapping, Sequence
 
+from ..narrative.labels import TRACK_LEGEND
+
 #: Categorical palette (Tableau 10 followed by its light variants): 20 distinguishable blocks.
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac", "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6", "#8cd17d", "#f1ce63",
@@ -20,7 +22,7 @@ LEGEND_MAX = 12
 #: Most lines one chart draws; more become small multiples (one panel per line).
 LINES_MAX = 8
 #: Fill opacity per track label: merged kommuner solid, cooperating kommuner pale.
-TRACK_OPACITY = {"Sammenslåing": 0.9, "Forpliktende samarbeid": 0.35}
+TRACK_OPACITY = {TRACK_LEGEND["merge"]: 0.9, TRACK_LEGEND["cooperate"]: 0.35}
 #: Widest drawing (px, legend included) that fits an A4 page in portrait at the report's print margins.
 PRINT_WIDTH = 680
 

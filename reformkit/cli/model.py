@@ -7,7 +7,7 @@ import sys
 from .._io import atomic_path
 from ..errors import InfeasibleError, ReformkitError
 from ..fmt import nb_int
-from .common import emit_json
+from .common import count, emit_json, non_negative_float, positive_float, positive_int
 
 #: The library names a constraint by its argument; the command line by its flag.
 FLAGS = {"k (centres)": "--centres", "min_population": "--min-population",
@@ -52,15 +52,9 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 
 def _check_propose_options(args: argparse.Namespace) -> None:
+    # the value of each option is checked by its argparse type (see add_commands)
     if (args.centres is None) == (args.sweep is None):
         raise ReformkitError("give either --centres K (one proposal) or --sweep K (k = 1..K)")
-    bad = [f"{flag} {value}: must be at least {least}" for flag, value, least in (
-        ("--centres", args.centres, 1), ("--sweep", args.sweep, 1), ("--min-population", args.min_population, 0),
-        ("--max-travel-minutes", args.max_travel_minutes, 0)) if value is not None and value < least]
-    if args.time_limit is not None and not args.time_limit > 0:
-        bad.append(f"--time-limit {args.time_limit}: must be more than 0 seconds")
-    if bad:
-        raise ReformkitError("invalid options for propose", bad)
 
 
 def _flagged(exc: InfeasibleError) -> InfeasibleError:
@@ -110,7 +104,7 @@ def add_commands(sub) -> None:
     e.set_defaults(func=cmd_evaluate)
 
     pr = sub.add_parser("project", help="project population by kommune, age and sex")
-    pr.add_argument("--horizon", type=int, required=True, help="last projected year, e.g. 2050")
+    pr.add_argument("--horizon", type=positive_int, required=True, help="last projected year, e.g. 2050")
     pr.add_argument("--alternative", default="main", help="projection alternative (main, low, high, zero-migration, ...)")
     pr.add_argument("--by-age", action="store_true", help="keep single-year age and sex (default: totals per kommune and year)")
     pr.add_argument("--borders", type=int, default=2024, choices=[2024, 2019], help="border year (default 2024)")
@@ -120,13 +114,14 @@ def add_commands(sub) -> None:
     po = sub.add_parser("propose", help="propose tyngdepunkter and kommuneblokker for an area (exact p-median)")
     po.add_argument("--area", required=True, nargs="+", metavar="AREA",
                     help="fylkesnummer (15), kommunenummer (1505) or kommune names (Molde); several may be given")
-    po.add_argument("--centres", type=int, default=None, help="number of tyngdepunkter (blocks)")
-    po.add_argument("--sweep", type=int, default=None, metavar="K",
+    po.add_argument("--centres", type=positive_int, default=None, help="number of tyngdepunkter (blocks)")
+    po.add_argument("--sweep", type=positive_int, default=None, metavar="K",
                     help="instead of one proposal, solve k = 1..K and write the table as CSV to -o")
-    po.add_argument("--min-population", type=int, default=None, help="minimum block population")
-    po.add_argument("--max-travel-minutes", type=float, default=None, help="maximum travel time to the centre")
+    po.add_argument("--min-population", type=count, default=None, help="minimum block population")
+    po.add_argument("--max-travel-minutes", type=non_negative_float, default=None,
+                    help="maximum travel time to the centre")
     po.add_argument("--fixed-centre", nargs="+", default=[], metavar="KOMMUNE", help="kommuner that must be centres")
-    po.add_argument("--time-limit", type=float, default=None,
+    po.add_argument("--time-limit", type=positive_float, default=None,
                     help="solver time limit in seconds per k (default in params/propose.yaml: 30)")
     po.add_argument("--travel-matrix", metavar="CSV", default=None,
                     help="real travel times (kommunenummer_from, kommunenummer_to, minutes) instead of the model")

@@ -6,8 +6,9 @@ import signal
 import sys
 from pathlib import Path
 
-from ..errors import ReformkitError
 from ..fmt import nb_float, nb_int
+from ..errors import ReformkitError
+from .common import port_number, positive_float, positive_int
 
 
 def cmd_render(args: argparse.Namespace) -> int:
@@ -18,8 +19,6 @@ def cmd_render(args: argparse.Namespace) -> int:
     half-written files gone).
     """
     from ..report import Interrupted, render_batch
-    if args.jobs < 1:
-        raise ReformkitError(f"--jobs {args.jobs}: må være minst 1")
     if not (args.scenarios or args.fylke or args.kommune):
         raise ReformkitError("ingenting å lage: gi scenariofiler, --fylke eller --kommune")
     try:
@@ -45,25 +44,28 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_workshop(args: argparse.Namespace) -> int:
-    """Start the Voilà workshop notebook on a scenario file."""
+    """Serve the workshop notebook with Voilà on a scenario file (see :mod:`reformkit.workbench.server`)."""
     import os
-    import subprocess
 
     from ..paths import notebook_file, project_dir, scenario_file
     from ..scenario import load_scenario
-    scenario = Path(args.scenario)
+    from ..workbench import server
+    scenario = Path(args.scenario_pos or args.scenario)
     if not scenario.exists() and scenario.parent == Path("data", "scenarios"):
         # e.g. the default outside a checkout: the project's scenario of that name, else the packaged one
         scenario = scenario_file(scenario.name)
     scenario = scenario.resolve()
     load_scenario(scenario)  # a bad file fails here, with exit 2, before any server starts
-    notebook = notebook_file("workshop.ipynb")
-    env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario)}
-    print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren "
-          f"(Ctrl+C avslutter).", flush=True)
-    cmd = [sys.executable, "-m", "voila", str(notebook), f"--port={args.port}", f"--Voila.ip={args.ip}",
-           "--no-browser", "--show_tracebacks=False"]
-    return subprocess.call(cmd, env=env, cwd=project_dir())
+    folder = Path(args.folder).resolve()
+    if not folder.is_dir():
+        raise ReformkitError(f"--folder {args.folder}: not a folder")
+    env = {**os.environ, "REFORMKIT_WORKSHOP_SCENARIO": str(scenario), "REFORMKIT_WORKSHOP_FOLDER": str(folder),
+           server.ENV_HOSTS: ",".join(args.allow_host or []), "JUPYTER_PATH": server.jupyter_path()}
+    cmd = server.voila_args(notebook_file("workshop.ipynb"), port=args.port, ip=args.ip,
+                            idle_minutes=args.idle_minutes, closed_seconds=args.closed_seconds)
+    print(f"Arbeidsverksted for {scenario.name}: åpne http://{args.ip}:{args.port}/ i nettleseren. Lagrede filer "
+          f"havner i {folder}. Ctrl+C avslutter.", flush=True)
+    return server.serve(cmd, env, project_dir())
 
 
 def add_commands(sub) -> None:
@@ -83,15 +85,26 @@ def add_commands(sub) -> None:
     r.add_argument("--borders", type=int, default=2024, choices=(2019, 2024),
                    help="borders of --fylke and --kommune (default 2024)")
     r.add_argument("--out", default="reports", help="output folder (default reports/)")
-    r.add_argument("--jobs", type=int, default=1, help="reports rendered in parallel (default 1)")
+    r.add_argument("--jobs", type=positive_int, default=1, help="reports rendered in parallel (default 1)")
     r.add_argument("--force", action="store_true", help="render every report, even those whose inputs are unchanged")
     r.set_defaults(func=cmd_render)
 
     w = sub.add_parser("workshop", help="start the live workbench (Voilà) for a workshop",
                        description="Serve the workbench: move kommuner between blocks and tracks in a browser and "
-                                   "see population, travel times and the map update at once.")
-    w.add_argument("--scenario", default="data/scenarios/more-og-romsdal-4.yaml",
+                                   "see population, travel, criteria and money update at once. Saved files go to --folder, never "
+                                   "into the package.")
+    w.add_argument("scenario_pos", nargs="?", metavar="SCENARIO",
                    help="scenario to start from (default data/scenarios/more-og-romsdal-4.yaml)")
-    w.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    w.add_argument("--scenario", default="data/scenarios/more-og-romsdal-4.yaml", help=argparse.SUPPRESS)
+    w.add_argument("--port", type=port_number, default=8866, help="port, 1-65535 (default 8866)")
     w.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    w.add_argument("--allow-host", action="append", metavar="NAME",
+                   help="another host name the browser may use (repeatable; localhost and the --ip are allowed; "
+                        "requests naming any other host are refused)")
+    w.add_argument("--folder", default=".", help="working folder where saved scenarios and reports go "
+                                                 "(default: the current directory)")
+    w.add_argument("--idle-minutes", type=positive_float, default=120,
+                   help="stop a kernel left idle this long with its tab open (default 120)")
+    w.add_argument("--closed-seconds", type=positive_int, default=60,
+                   help="stop a kernel this many seconds after its browser tab closed (default 60)")
     w.set_defaults(func=cmd_workshop)

@@ -16,9 +16,13 @@ from ..errors import CacheMissingError, DataError
 from ..paths import cache_dir
 from . import cache
 from .expected import EXPECTED
+from .schema import CACHE
+from .validate import check_table
 from .store import DerivedStore
 
-BORDER_YEARS = (2024, 2019)
+BORDER_YEARS = cache.BORDER_YEARS
+#: The supporting tables every core holds (``core/tables/<name>.parquet``).
+TABLES = ("codes_til_2024", "codes_2013_2020", "expenditure_index")
 
 
 @dataclass(eq=False)
@@ -174,22 +178,36 @@ def read_atlas(borders: int = 2024, root: str | Path | None = None) -> Atlas:
     return atlas
 
 
+def _schema_problems(atlas: Atlas) -> list[str]:
+    """Every core table of ``atlas`` against its schema (:data:`reformkit.data.schema.CACHE`)."""
+    core = cache.core_dir(atlas.cache_path) if atlas.cache_path is not None else Path("core")
+    folder = core / f"borders-{atlas.borders}"
+    problems = [p for name, df in (("kommuner", atlas.kommuner), ("fylker", atlas.fylker),
+                                   ("population", atlas.population))
+                for p in check_table(df, CACHE[name], str(folder / f"{name}.parquet"))[1]]
+    problems += [f"{core / 'tables' / name}.parquet: missing from the cache" for name in TABLES
+                 if name not in atlas.tables]
+    problems += [p for name, df in atlas.tables.items() if name in CACHE
+                 for p in check_table(df, CACHE[name], str(core / "tables" / f"{name}.parquet"))[1]]
+    return problems
+
+
 def validate_atlas(atlas: Atlas) -> None:
-    """Cheap consistency checks run on every load; raise CacheMissingError naming the fix if they fail."""
+    """Checks run on every load: each table against its schema (columns, types, ranges, keys, CRS, Norway's
+    envelope), then counts and coverage; raise CacheMissingError listing the faults, each naming its file."""
     exp = EXPECTED[atlas.borders]
-    problems = []
-    if len(atlas.kommuner) != exp["kommuner"]:
-        problems.append(f"{len(atlas.kommuner)} kommuner, expected {exp['kommuner']}")
-    if atlas.fylker["fylkesnummer"].nunique() != exp["fylker"]:
-        problems.append(f"{atlas.fylker['fylkesnummer'].nunique()} fylker, expected {exp['fylker']}")
-    if atlas.kommuner.geometry.isna().any():
-        problems.append("kommuner without geometry")
-    pop_codes = set(atlas.population["kommunenummer"].unique())
-    if pop_codes != set(atlas.kommuner.index):
-        problems.append("population and kommune tables cover different kommuner")
+    problems = _schema_problems(atlas)
+    if not problems:
+        if len(atlas.kommuner) != exp["kommuner"]:
+            problems.append(f"{len(atlas.kommuner)} kommuner, expected {exp['kommuner']}")
+        if atlas.fylker["fylkesnummer"].nunique() != exp["fylker"]:
+            problems.append(f"{atlas.fylker['fylkesnummer'].nunique()} fylker, expected {exp['fylker']}")
+        if list(atlas.kommuner.index) != list(atlas.kommuner["kommunenummer"]):
+            problems.append("the kommune table's index is not its kommunenummer column")
+        if set(atlas.population["kommunenummer"].unique()) != set(atlas.kommuner.index):
+            problems.append("population and kommune tables cover different kommuner")
     if problems:
-        raise CacheMissingError(f"the cached {atlas.borders} atlas is inconsistent ({'; '.join(problems)}); "
-                                f"{cache.FIX_HINT}")
+        raise CacheMissingError(f"the cached {atlas.borders} atlas is not valid; {cache.FIX_HINT}", problems)
 
 
 _MEMO: dict[tuple, Atlas] = {}

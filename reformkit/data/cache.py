@@ -9,8 +9,10 @@ Layout (under :func:`reformkit.paths.cache_dir`)::
     core/geo/{roads,places,builtup}.parquet   Kartverket N1000 layers for both border years (GeoParquet)
     extra/<dataset>.parquet       optional online datasets (KOSTRA, projections, ...), with extra/manifest.json
 
-A new core is written to a staging folder beside ``core/`` and swapped in with two renames at the end, so a
-failed import or fetch leaves the cache that was there untouched.
+A new core is written to a staging folder beside ``core/`` (``.core-staging-<pid>-…``) and swapped in with two
+renames at the end (Ctrl+C and SIGTERM wait until both are done), so a failed or interrupted import or fetch
+leaves the cache that was there untouched. A process killed outright leaves its staging or old folder behind;
+the next import or fetch removes such leftovers (:func:`remove_stale`).
 """
 from __future__ import annotations
 
@@ -19,16 +21,24 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
 
-from .._io import atomic_path, write_text_atomic
-from ..errors import CacheMissingError
+from .._io import atomic_path, json_text, read_bytes_limited, signals_deferred, write_text_atomic
+from ..errors import CacheMissingError, ReformkitError
 from ..paths import cache_dir
 from .catalogue import catalogue
+from .validate import check_manifest
 
 MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 10_000_000
+#: Name prefixes of a core being written and of the core it replaces, followed by the writer's process id.
+STAGING, OLD = ".core-staging-", ".core-old-"
+_LOADED = time.time()
+#: The border years a core holds.
+BORDER_YEARS = (2024, 2019)
 FIX_HINT = "run `reformkit data import ../shared/data` (offline mirror) or `reformkit data fetch` (online), or `make data`"
 
 
@@ -46,7 +56,7 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
     """Write a built core to a staging folder and swap it in; return the core folder."""
     root = root or cache_dir()
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".core-staging-", dir=root))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=root))
     try:
         counts = {}
         for borders in (2024, 2019):
@@ -82,13 +92,14 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
             "corrections": core.get("notes", []),
             "datasets": {name: {**cat[name], "retrieved": dt.date.today().isoformat()} for name in datasets},
         }
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        (staging / MANIFEST).write_text(json_text(manifest, str(core_dir(root) / MANIFEST)), encoding="utf-8")
         target = core_dir(root)
         old = None
-        if target.exists():
-            old = root / f".core-old-{os.getpid()}"
-            os.replace(target, old)
-        os.replace(staging, target)
+        with signals_deferred():   # never stop between the two renames: the cache would have no core
+            if target.exists():
+                old = root / f"{OLD}{os.getpid()}"
+                os.replace(target, old)
+            os.replace(staging, target)
         shutil.rmtree(root / "derived", ignore_errors=True)  # derived data of the old generation
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
@@ -98,15 +109,67 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _process_started() -> float:
+    """When this process started (epoch seconds), from /proc; the time this module was loaded elsewhere."""
+    try:
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        boot = next(int(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return _LOADED
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True   # someone else's process
+    return True
+
+
+def _is_stale(path: Path, started: float) -> bool:
+    """A staging or old core folder that no running process owns: its owner (the pid in its name) has gone,
+    or, for a name without a pid, it is older than this process. Never this process's own."""
+    rest = path.name.removeprefix(STAGING).removeprefix(OLD)
+    pid = rest.split("-", 1)[0]
+    if pid.isdigit():
+        return int(pid) != os.getpid() and not _running(int(pid))
+    try:
+        return path.stat().st_mtime < started
+    except OSError:
+        return False
+
+
+def remove_stale(root: Path | None = None) -> list[Path]:
+    """Remove the staging and old core folders an import or fetch killed mid-write left in the cache (see
+    :func:`_is_stale`); return what was removed."""
+    root = root or cache_dir()
+    if not root.is_dir():
+        return []
+    started = _process_started()
+    stale = [p for pattern in (f"{STAGING}*", f"{OLD}*") for p in root.glob(pattern)
+             if p.is_dir() and not p.is_symlink() and _is_stale(p, started)]
+    for path in stale:
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
 def read_manifest(root: Path | None = None) -> dict:
     """The core's manifest; CacheMissingError (naming the fix) if the cache is empty or corrupt."""
     path = core_dir(root) / MANIFEST
     if not path.is_file():
         raise CacheMissingError(f"the data cache at {core_dir(root)} is empty: {FIX_HINT}")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        doc = json.loads(read_bytes_limited(path, MAX_MANIFEST_BYTES, "cache manifest", CacheMissingError))
+    except ValueError as exc:
         raise CacheMissingError(f"{path}: corrupt cache manifest ({exc}); {FIX_HINT}") from None
+    problems = check_manifest(doc, BORDER_YEARS)
+    if problems:
+        raise CacheMissingError(f"{path}: corrupt cache manifest ({'; '.join(problems[:3])}); {FIX_HINT}")
+    return doc
 
 
 def read_extra_manifest(root: Path | None = None) -> dict:
@@ -115,9 +178,10 @@ def read_extra_manifest(root: Path | None = None) -> dict:
     if not path.is_file():
         return {}
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        doc = json.loads(read_bytes_limited(path, MAX_MANIFEST_BYTES, "cache manifest"))
+    except (ReformkitError, ValueError):
         return {}
+    return {k: v for k, v in doc.items() if isinstance(v, dict)} if isinstance(doc, dict) else {}
 
 
 def write_extra(name: str, df: pd.DataFrame, info: dict, root: Path | None = None) -> Path:
@@ -129,14 +193,20 @@ def write_extra(name: str, df: pd.DataFrame, info: dict, root: Path | None = Non
         df.to_parquet(tmp, index=False)
     manifest = read_extra_manifest(root)
     manifest[name] = {**info, "rows": int(len(df)), "retrieved": dt.date.today().isoformat()}
-    write_text_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
+    write_text_atomic(folder / MANIFEST, json_text(manifest, str(folder / MANIFEST)))
     return target
 
 
 def read_extra(name: str, root: Path | None = None) -> pd.DataFrame | None:
     """An optional online dataset from ``extra/``, or None when it has not been fetched."""
     path = extra_dir(root) / f"{name}.parquet"
-    return pd.read_parquet(path) if path.is_file() else None
+    if not path.is_file():
+        return None
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:   # a damaged file: the user's fix is to fetch again
+        raise CacheMissingError(f"{path}: corrupt cache file ({type(exc).__name__}); run `reformkit data fetch "
+                                f"--only {name.replace('_', '-')}`") from None
 
 
 def status(root: Path | None = None) -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from .._io import read_text_limited
 from ..errors import DataError
 from ..paths import sources_file
 
@@ -20,11 +21,12 @@ def catalogue() -> dict[str, dict]:
 
 @lru_cache(maxsize=4)
 def _read(path: Path) -> dict[str, dict]:
+    text = read_text_limited(path, 1_000_000, "dataset catalogue", DataError)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataError(f"{path}: cannot read the dataset catalogue: {exc}") from None
-    datasets = (raw or {}).get("datasets")
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise DataError(f"{path}: cannot read the dataset catalogue: {' '.join(str(exc).split())}") from None
+    datasets = raw.get("datasets") if isinstance(raw, dict) else None
     if not isinstance(datasets, dict):
         raise DataError(f"{path}: expected a 'datasets' mapping")
     problems = [f"{path}: dataset {name!r} lacks {key!r}"

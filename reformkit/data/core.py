@@ -3,32 +3,50 @@
 The core is what an :class:`~reformkit.data.atlas.Atlas` loads: per border year a kommune GeoDataFrame
 (EPSG:25833), fylker and the population table; plus the code-change tables, BA-regions and the
 expenditure-need index. What is computed from these (neighbour graph, centres, travel times) is derived data
-(:mod:`reformkit.derived`), built on first use. Every check that fails is collected and raised at once, naming the file at fault.
+(:mod:`reformkit.derived`), built on first use. Every raw table is first checked against its schema
+(:data:`reformkit.data.schema.MIRROR`: columns, types, ranges, keys, CRS and envelope); then the tables are
+checked against each other and against SSB's figures. Every check that fails is collected and raised at once,
+naming the file at fault.
 """
 from __future__ import annotations
+
+import io
 
 import geopandas as gpd
 import pandas as pd
 
+from .._io import read_bytes_limited
 from ..errors import DataError
 from ..paths import reference_file
 from .crs import METRIC_CRS
 from .expected import EXPECTED
 from .mirror import FILES, N1000
+from .schema import MIRROR
+from .validate import check_table, check_totals
 
 SEX_2019 = "total"  # the 2019-border population has both sexes together
 
 
 def _check_codes(df: pd.DataFrame, name: str, expected: int, problems: list[str], col: str = "kommunenummer") -> None:
-    codes = df[col]
-    bad = codes[~codes.astype(str).str.fullmatch(r"\d{4}")]
-    if len(bad):
-        problems.append(f"{name}: {len(bad)} malformed kommune numbers (e.g. {bad.iloc[0]!r})")
-    n = codes.nunique()
+    """The number of kommuner (their form and uniqueness are the schema's)."""
+    n = df[col].nunique()
     if n != expected:
         problems.append(f"{name}: {n} kommuner, expected {expected}")
-    if codes.duplicated().any() and "population" not in name:
-        problems.append(f"{name}: duplicate kommune numbers {sorted(codes[codes.duplicated()].unique())[:5]}")
+
+
+def check_raw(raw: dict, problems: list[str]) -> dict:
+    """Every raw table against its schema; returns the tables with numbers stored as text read as numbers.
+    Problems name the file (``mirror.FILES``) and are added to ``problems``."""
+    src = {k: FILES.get(k, k) for k in raw}
+    out = {}
+    for key, df in raw.items():
+        table = MIRROR.get(key)
+        if table is None:
+            out[key] = df
+            continue
+        out[key], found = check_table(df, table, src[key], coerce=True)
+        problems.extend(found)
+    return out
 
 
 def _population(pop: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +117,7 @@ def build_2024(raw: dict, problems: list[str]) -> dict:
     if geo_k.geometry.isna().any() or geo_k.geometry.is_empty.any():
         problems.append(f"{src['kommuner_2024_geo']}: kommuner without geometry")
     for key, df in (("register_2024", reg), ("ba_regions", ba), ("population_2024", pop)):
-        missing = sorted(set(geo_k["kommunenummer"]) - set(df["kommunenummer"]))
+        missing = sorted(set(geo_k["kommunenummer"]) - set(df["kommunenummer"].unique()))
         if missing:
             problems.append(f"{src[key]}: no rows for kommuner {', '.join(missing[:8])}")
     if problems:
@@ -128,7 +146,9 @@ def build_2019(raw: dict, problems: list[str], kommuner_2024: gpd.GeoDataFrame |
         problems.append(f"{src['codes_2013_2020']}: no 2019 name for kommuner {', '.join(missing[:8])}")
     if problems:
         return {}
-    fylkesnavn = pd.read_csv(reference_file("fylker.csv"), dtype=str)
+    fylker_csv = reference_file("fylker.csv")
+    fylkesnavn = pd.read_csv(io.BytesIO(read_bytes_limited(fylker_csv, 1_000_000, "reference table", DataError)),
+                             dtype=str)
     fylkesnavn = fylkesnavn[fylkesnavn.borders == "2019"].set_index("fylkesnummer")["fylkesnavn"]
     kommuner = geo_k[["kommunenummer", "geometry"]].merge(
         names[["kommunenummer_2019", "kommunenavn_2019"]].rename(
@@ -170,10 +190,8 @@ def build_2019(raw: dict, problems: list[str], kommuner_2024: gpd.GeoDataFrame |
 
 
 def check_population(tables: dict, borders: int, problems: list[str], name: str) -> None:
-    """National totals must equal SSB's published figures; no negative counts."""
+    """National totals must equal SSB's published figures."""
     pop = tables["population"]
-    if (pop["population"] < 0).any():
-        problems.append(f"{name}: negative population counts")
     for year, expected in EXPECTED[borders]["population"].items():
         total = int(pop.loc[pop["year"] == year, "population"].sum())
         if total != expected:
@@ -186,9 +204,13 @@ def build_core(raw: dict) -> dict:
     Raises DataError listing every problem, each naming the file it comes from.
     """
     problems: list[str] = []
+    raw = check_raw(raw, problems)
+    if problems:   # the steps below assume well-formed tables
+        raise DataError("the data is not valid; nothing was changed in the cache", problems)
     core24 = build_2024(raw, problems)
     if core24:
         check_population(core24, 2024, problems, FILES["population_2024"])
+        problems.extend(check_totals(raw, {k: FILES.get(k, k) for k in raw}))
     core19 = build_2019(raw, problems, core24.get("kommuner") if core24 else None)
     if problems:
         raise DataError("the data is not valid; nothing was changed in the cache", problems)

@@ -295,6 +295,7 @@ def fetch_all(progress: bool = True, only: list[str] | None = None, *, session=N
     """
     want_core, extras = _resolve_only(only)
     root = root or cache_dir()
+    cache.remove_stale(root)   # what an import or fetch killed mid-write left behind
     session = session or http.make_session()
     notes: list[str] = []
     core_path = None

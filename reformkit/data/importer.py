@@ -21,13 +21,15 @@ def import_mirror(directory: str | Path, root: Path | None = None, progress: boo
 
     Everything is read and validated before anything is written, and the new cache replaces the old one
     only at the end, so a bad mirror (missing file, wrong columns, wrong kommune count) leaves the cache
-    as it was and raises :class:`~reformkit.errors.DataError` naming the file.
+    as it was and raises :class:`~reformkit.errors.DataError` naming the file. Leftovers of an earlier import
+    or fetch that was killed are removed first.
     """
+    cache.remove_stale(root)   # what an import killed mid-write left behind
     directory = Path(directory).expanduser().resolve()
     if not directory.is_dir():
         raise DataError(f"{directory}: no such directory (expected an offline mirror laid out like ../shared/data)")
     missing = [f"{directory / rel}: file missing from the mirror (expected {rel})"
-               for rel in FILES.values() if not (directory / rel).is_file()]
+               for rel in FILES.values() if not (directory / rel).exists()]
     if missing:
         raise DataError(f"{directory}: the mirror is incomplete; nothing was changed in the cache", missing)
     raw = {}

@@ -1,18 +1,24 @@
 """Read an offline mirror laid out like ``../shared/data`` into raw tables (see its README).
 
-Each reader checks that its file exists and has the columns it needs, and names the file when it does not.
-Normalisation here is only of form (kommune numbers to 4-character strings, CRS recorded); the content is
-validated by :func:`reformkit.data.core.build_core`.
+Each reader checks that its file exists, is a regular file of reasonable size (read through
+:func:`reformkit._io.read_bytes_limited`) and has the columns its schema (:data:`reformkit.data.schema.MIRROR`)
+requires, and names the file when it does not. Normalisation here is only of form (kommune numbers to
+4-character strings, CRS recorded); the content is checked against the schema by
+:func:`reformkit.data.core.build_core`.
 """
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 
+from .._io import read_bytes_limited
 from ..errors import DataError
+from .schema import MIRROR
 
 FILES = {
     "kommuner_2024_geo": "boundaries/kommuner-2024.geojson",
@@ -33,23 +39,12 @@ FILES = {
 N1000 = ("roads", "places", "builtup")
 INDEX_FILES = "inntektssystem/utgiftsbehovsindeks-*.json"  # optional
 
-COLUMNS = {
-    "kommuner_2024_geo": ["kommunenummer", "kommunenavn"],
-    "fylker_2024_geo": ["fylkesnummer", "fylkesnavn"],
-    "kommuner_2019_geo": ["kommunenummer", "kommunenavn"],
-    "population_2024": ["kommunenummer", "year", "age", "sex", "population"],
-    "population_2019": ["kommunenummer", "year", "age", "population"],
-    "register_2024": ["kommunenummer", "kommunenavn", "kommunenavn_norsk", "administrasjonssenter",
-                      "areal_km2", "fylkesnummer", "fylkesnavn"],
-    "ba_regions": ["kommunenummer", "ba_nr", "ba_region", "reisetid_min", "utpendling_pct", "innpendling_pct"],
-    "codes_til_2024": ["kommunenummer_original", "kommunenummer_2024", "year", "weight"],
-    "codes_2013_2020": ["kommunenummer_2013", "kommunenavn_2013", "kommunenummer_2017", "kommunenavn_2017",
-                        "kommunenummer_2018", "kommunenavn_2018", "kommunenummer_2019", "kommunenavn_2019",
-                        "kommunenummer_2020", "kommunenavn_2020", "endringsmerknad_19_20"],
-    "roads": ["type_veg", "vegkategori", "vegfase", "motorvegtype", "medium", "geometry"],
-    "places": ["navn", "navneobjekttype", "navneobjektgruppe", "geometry"],
-    "builtup": ["geometry"],
-}
+#: The columns each file must have (from its schema).
+COLUMNS = {key: MIRROR[key].required() for key in FILES}
+#: The largest mirror file is a few MB; a file of this size is not one of them.
+MAX_FILE_BYTES = 256_000_000
+#: Why the coordinates of a GeoJSON without a ``crs`` member are read as lon/lat.
+NO_CRS_NOTE = "the file declares no crs, so WGS84 lon/lat was assumed (RFC 7946); give its crs member"
 CODE_COLUMNS = ("kommunenummer", "kommunenummer_original", "kommunenummer_2024", "kommunenummer_2013",
                 "kommunenummer_2017", "kommunenummer_2018", "kommunenummer_2019", "kommunenummer_2020")
 
@@ -60,32 +55,45 @@ def _code(series: pd.Series, width: int = 4) -> pd.Series:
     return s.str.zfill(width).where(series.notna())
 
 
+def _read_geojson(data: bytes) -> gpd.GeoDataFrame:
+    df = gpd.read_file(io.BytesIO(data))
+    doc = json.loads(data)
+    if not (isinstance(doc, dict) and doc.get("crs")):
+        df = df.set_crs(4326, allow_override=True)
+        df.attrs["crs_note"] = NO_CRS_NOTE
+    return df
+
+
 def _read_one(key: str, path: Path) -> pd.DataFrame:
+    data = read_bytes_limited(path, MAX_FILE_BYTES, "mirror file", DataError)
     suffix = path.suffix
     if suffix == ".geojson":
-        df = gpd.read_file(path)
-        if df.crs is None:
-            df = df.set_crs(4326)
-    elif suffix == ".parquet" and key in N1000:
-        df = gpd.read_parquet(path)
-    elif suffix == ".parquet":
-        df = pd.read_parquet(path)
-    elif key == "codes_2013_2020":
-        df = pd.read_csv(path, sep=";", dtype=str)
-    else:
-        df = pd.read_csv(path, dtype={c: str for c in CODE_COLUMNS + ("fylkesnummer", "ba_nr")})
-    return df
+        return _read_geojson(data)
+    if suffix == ".parquet":
+        meta = pq.ParquetFile(io.BytesIO(data)).schema_arrow.metadata or {}
+        # GeoParquet (roads, places) keeps its geometry and CRS; a plain table is read as one
+        return gpd.read_parquet(io.BytesIO(data)) if b"geo" in meta else pd.read_parquet(io.BytesIO(data))
+    if key == "codes_2013_2020":
+        return pd.read_csv(io.BytesIO(data), sep=";", dtype=str)
+    return pd.read_csv(io.BytesIO(data), dtype={c: str for c in CODE_COLUMNS + ("fylkesnummer", "ba_nr")})
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def read_file(root: Path, key: str) -> pd.DataFrame:
     """Read one mirror file by key; raise DataError naming the file if missing, unreadable or short of columns."""
     path = root / FILES[key]
-    if not path.is_file():
+    if not path.exists():
         raise DataError(f"{path}: file missing from the mirror (expected {FILES[key]})")
     try:
         df = _read_one(key, path)
+    except DataError:
+        raise
     except Exception as exc:  # any reader failure is a malformed file, reported with its name
-        raise DataError(f"{path}: cannot read ({type(exc).__name__}: {exc})") from None
+        raise DataError(f"{path}: cannot read ({type(exc).__name__}: {_one_line(exc)})") from None
     missing = [c for c in COLUMNS[key] if c not in df.columns]
     if missing:
         raise DataError(f"{path}: missing columns {', '.join(missing)} (has {', '.join(map(str, df.columns))})")
@@ -102,7 +110,7 @@ def read_expenditure_index(root: Path) -> pd.DataFrame:
     rows = []
     for path in sorted(root.glob(INDEX_FILES)):
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
+            doc = json.loads(read_bytes_limited(path, MAX_FILE_BYTES, "mirror file", DataError))
             year = int(doc["år"])
             for code, value in doc["kommuner"].items():
                 # A few entries are per-sector objects; the total index is then under "samlet" when present.

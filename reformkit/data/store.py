@@ -29,9 +29,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .._io import write_bytes_atomic, write_text_atomic
+from .._io import read_bytes_limited, write_bytes_atomic, write_text_atomic
+from ..errors import ReformkitError
 
 FORMATS = {"table": ".parquet", "geo": ".parquet", "arrays": ".npz", "json": ".json"}
+#: Larger derived files are not read (the largest, the population cube, is a few MB).
+MAX_FILE_BYTES = 512_000_000
+MAX_MANIFEST_BYTES = 100_000
 
 
 @dataclass(frozen=True)
@@ -96,10 +100,10 @@ class DerivedStore:
 
     def _load(self, dataset: Dataset, text: str) -> Any:
         path, manifest_path = self._paths(dataset, text)
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-            data = path.read_bytes()
-        except (OSError, ValueError):
+        try:   # bounded reads of regular files only: a FIFO or device planted here is skipped, not waited on
+            manifest = json.loads(read_bytes_limited(manifest_path, MAX_MANIFEST_BYTES))
+            data = read_bytes_limited(path, MAX_FILE_BYTES)
+        except (ReformkitError, ValueError):
             return None
         expected = {"name": dataset.name, "version": dataset.version, "format": dataset.format, "key": text}
         if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):

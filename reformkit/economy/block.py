@@ -84,7 +84,8 @@ def _merger(doc: dict, table: pd.DataFrame, merge: list[str], kommuner: pd.DataF
     in_merge = totals.index.get_level_values(0).isin(merge)
     merged = totals[in_merge].groupby(level=1).sum()
     member_base = totals[in_merge & (totals.index.get_level_values(1) == base)].droplevel(1)
-    fylke = kommuner["fylkesnummer"].astype(str).to_dict()
+    # only the merging kommuner: converting the whole column costs milliseconds in every workshop edit
+    fylke = {k: str(kommuner.at[k, "fylkesnummer"]) for k in merge if k in kommuner.index}
     zones = params.get("nord_norge.zone_of_fylke")
     regional = regional_loss({k: float(member_base.get(k, 0.0)) for k in merge},
                              {k: zones.get(fylke.get(k)) for k in merge}, params)
@@ -100,7 +101,7 @@ def _merger(doc: dict, table: pd.DataFrame, merge: list[str], kommuner: pd.DataF
     doc["regionkommune_kommuner"] = len(merge)
     storby = has_storbytilskudd(merge, params)
     if storby:
-        names = kommuner["kommunenavn_kort"].astype(str).to_dict()
+        names = {k: str(kommuner.at[k, "kommunenavn_kort"]) for k in storby if k in kommuner.index}
         notes.append(notice("no_regionsenter_storby", kommuner=[[k, names.get(k, k)] for k in storby]))
     if sched.index.max() > horizon:
         notes.append(notice("population_held_after", year=horizon))

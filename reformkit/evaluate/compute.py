@@ -26,13 +26,20 @@ KOMMUNE_INFO = Dataset("kommune_info", version=1, format="json", persist=False)
 TRAVEL_ARRAY = Dataset("travel_array", version=1, format="json", persist=False)
 #: Age-group table per kommune for a scope and years (in memory only).
 BY_KOMMUNE = Dataset("population_by_kommune", version=1, format="table", persist=False)
+#: One block's economy and cooperation figures, keyed on what they depend on: its members and tracks (and its
+#: cooperation section), never the rest of the scenario. A workshop edit touches one or two blocks, so only
+#: those are recomputed; the economy is most of an evaluation's time (in memory only; the values are shared
+#: between results and must not be changed by callers).
+BLOCK_ECONOMY = Dataset("block_economy", version=1, format="json", persist=False)
+BLOCK_COOPERATION = Dataset("block_cooperation", version=1, format="json", persist=False)
 
 
 def scenario_parameters(scenario: Scenario, params: Parameters | None = None) -> Parameters:
     """``params`` (default: the shipped files) with the scenario's ``assumptions`` applied; ParameterError
     names the scenario file and the key at fault."""
     origin = scenario.source or f"scenario '{scenario.name}'"
-    return (params or load_parameters()).with_assumptions(scenario.assumptions, origin)
+    base_dir = Path(scenario.source).parent if scenario.source else None   # matrix_csv is relative to the file
+    return (params or load_parameters()).with_assumptions(scenario.assumptions, origin, base_dir)
 
 
 def criteria(params: Parameters | None = None) -> dict:
@@ -42,6 +49,8 @@ def criteria(params: Parameters | None = None) -> dict:
 
 
 def _travel(atlas, scenario: Scenario, params: Parameters) -> pd.DataFrame:
+    if "travel" not in (scenario.assumptions or {}):
+        return geodata.travel_minutes(atlas, params)   # a fault here is the data's, not the scenario's
     try:
         return geodata.travel_minutes(atlas, params)
     except ReformkitError as exc:  # name the scenario whose assumptions are at fault
@@ -219,7 +228,26 @@ def _cooperation(sc: Scenario, atlas, params: Parameters, base_pop: np.ndarray, 
     population = dict(zip(lay.scope, base_pop.tolist()))
     coop_params = CooperationParams(params.tree("cooperation"))
     kostra = atlas.extra("kostra")
-    return {b.name: cooperation_result(b, population, coop_params, kostra) for b in sections}
+    digest = params.digest("cooperation")
+
+    def one(b) -> dict:
+        key = {"generation": atlas.generation, "params": digest, "kostra": kostra is not None, "centre": b.centre,
+               "members": sorted((k, t.value, population[k]) for k, t in b.members.items()),
+               "cooperation": b.cooperation.to_dict()}
+        return atlas.store.get(BLOCK_COOPERATION, key, lambda: cooperation_result(b, population, coop_params, kostra))
+    return {b.name: one(b) for b in sections}
+
+
+def _economy(sc: Scenario, atlas, params: Parameters, by_kommune: pd.DataFrame, key: dict) -> dict[str, dict]:
+    """``blocks[].economy`` of every block, each from the store when a block of the same members and tracks
+    was computed before on the same population and parameters (:data:`BLOCK_ECONOMY`)."""
+    base = {**key, "params": params.digest("projection", "economy"), "scope": None}
+
+    def one(b) -> dict:
+        members = sorted((k, t.value) for k, t in b.members.items())
+        return atlas.store.get(BLOCK_ECONOMY, base | {"members": members},
+                               lambda: block_economy(sc, atlas.kommuner, by_kommune, b, params.economy))
+    return {b.name: one(b) for b in sc.blocks}
 
 
 def evaluate(scenario: Scenario, atlas, params: Parameters | None = None) -> ScenarioResult:
@@ -274,7 +302,7 @@ def evaluate(scenario: Scenario, atlas, params: Parameters | None = None) -> Sce
     key = {"generation": atlas.generation, "base_year": sc.base_year, "horizon": sc.horizon,
            "projection": sc.projection, "params": params.digest("projection"), "scope": lay.scope}
     by_kommune = atlas.store.get(BY_KOMMUNE, key, lambda: _table(values, lay.scope, years, "kommunenummer"))
-    economy = {b.name: block_economy(sc, atlas.kommuner, by_kommune, b, params.economy) for b in sc.blocks}
+    economy = _economy(sc, atlas, params, by_kommune, key)
     return ScenarioResult(
         scenario=sc, blocks=blocks, units=units, kommuner=kommuner, population_by_unit=unit_table,
         population_by_block=block_table, population_by_kommune=by_kommune.copy(deep=False), years=list(years),

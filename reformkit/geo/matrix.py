@@ -2,36 +2,46 @@
 overrides the model's pairs (``--travel-matrix``, a scenario's ``assumptions.travel.matrix_csv``)."""
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .._io import read_text_limited
 from ..errors import DataError
 
 MATRIX_COLUMNS = ("kommunenummer_from", "kommunenummer_to", "minutes")
+#: A full 422 × 422 matrix is about 4 MB of CSV; a file many times that is not a travel-time matrix.
+MAX_MATRIX_BYTES = 64_000_000
+#: No trip between two kommuner takes a week; a larger value is a mistake (or an overflow such as 1e400).
+MAX_MINUTES = 7 * 24 * 60
 
 
-def read_travel_matrix(path: str | Path, codes: list[str]) -> pd.DataFrame:
-    """Read a user-supplied travel-time CSV (``kommunenummer_from, kommunenummer_to, minutes``).
-
-    Returns the long table with 4-character kommune numbers. Raises :class:`DataError` listing every problem
-    with the file and column at fault (missing file or columns, unknown kommune numbers, bad minutes).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise DataError(f"{path}: travel-time matrix not found")
+def _rows(path: Path) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header, data rows and problems of the CSV's shape (duplicate column names, rows of the wrong width)."""
+    text = read_text_limited(path, MAX_MATRIX_BYTES, "travel-time matrix", DataError)
     try:
-        df = pd.read_csv(path, dtype=str, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        rows = list(csv.reader(io.StringIO(text, newline=""), skipinitialspace=True))
+    except csv.Error as exc:
         raise DataError(f"{path}: not a readable CSV file ({exc})") from None
-    missing = [c for c in MATRIX_COLUMNS if c not in df.columns]
-    if missing:
-        raise DataError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(MATRIX_COLUMNS)}")
-    problems = []
-    known = set(codes)
+    rows = [r for r in rows if any(field.strip() for field in r)]   # blank lines carry nothing
+    if not rows:
+        raise DataError(f"{path}: the travel-time matrix is empty; expected the columns {', '.join(MATRIX_COLUMNS)}")
+    header, data = [h.strip() for h in rows[0]], rows[1:]
+    problems = [f"{path}: column {name} appears {header.count(name)} times; give each column once"
+                for name in dict.fromkeys(header) if header.count(name) > 1]
+    wrong = [i + 2 for i, r in enumerate(data) if len(r) != len(header)]
+    if wrong:
+        problems.append(f"{path}: row(s) {', '.join(map(str, wrong[:5]))} have "
+                        f"{len(data[wrong[0] - 2])} fields, the header {len(header)}")
+    return header, data, problems
+
+
+def _check_codes(df: pd.DataFrame, path: Path, known: set[str], problems: list[str]) -> None:
     for col in MATRIX_COLUMNS[:2]:
-        raw = df[col].fillna("").str.strip()
+        raw = df[col].str.strip()
         ok = raw.str.fullmatch(r"\d{3,4}")
         df[col] = raw.str.zfill(4)  # spreadsheets drop the leading zero of "0301"
         bad = raw[~ok]
@@ -41,11 +51,35 @@ def read_travel_matrix(path: str | Path, codes: list[str]) -> pd.DataFrame:
         unknown = sorted(set(df.loc[ok, col]) - known)
         if unknown:
             problems.append(f"{path}: column {col}: unknown kommune number(s) {', '.join(unknown[:8])}")
-    minutes = pd.to_numeric(df["minutes"], errors="coerce")
-    bad = df.index[minutes.isna() | (minutes < 0)]
+
+
+def read_travel_matrix(path: str | Path, codes: list[str]) -> pd.DataFrame:
+    """Read a user-supplied travel-time CSV (``kommunenummer_from, kommunenummer_to, minutes``).
+
+    Returns the long table with 4-character kommune numbers. Raises :class:`DataError` listing every problem
+    with the file and column at fault: a missing, non-regular or oversized file, missing or repeated columns,
+    rows of the wrong width, unknown kommune numbers, minutes that are not finite numbers in 0–10 080, a pair
+    given twice in the same direction.
+    """
+    path = Path(path)
+    header, data, problems = _rows(path)
+    missing = [c for c in MATRIX_COLUMNS if c not in header]
+    if missing:
+        raise DataError(f"{path}: missing column(s) {', '.join(missing)}; expected {', '.join(MATRIX_COLUMNS)}")
+    if problems:
+        raise DataError(f"{path}: invalid travel-time matrix", problems)
+    pos = [header.index(c) for c in MATRIX_COLUMNS]
+    df = pd.DataFrame([[r[i] for i in pos] for r in data], columns=list(MATRIX_COLUMNS), dtype=str)
+    _check_codes(df, path, set(codes), problems)
+    minutes = pd.to_numeric(df["minutes"].str.strip(), errors="coerce")
+    bad = df.index[~np.isfinite(minutes.to_numpy(dtype=float)) | (minutes < 0) | (minutes > MAX_MINUTES)]
     if len(bad):
-        problems.append(f"{path}: column minutes: not a number >= 0 in row(s) "
-                        f"{', '.join(str(i + 2) for i in bad[:5])}")
+        problems.append(f"{path}: column minutes: not a number from 0 to {MAX_MINUTES} in row(s) "
+                        f"{', '.join(str(i + 2) for i in bad[:5])} (e.g. {df.at[bad[0], 'minutes']!r})")
+    twice = df.index[df.duplicated(list(MATRIX_COLUMNS[:2]))]
+    if len(twice) and not problems:
+        problems.append(f"{path}: the pair in row(s) {', '.join(str(i + 2) for i in twice[:5])} is given "
+                        f"before in the same direction; give each pair once")
     if problems:
         raise DataError(f"{path}: invalid travel-time matrix", problems)
     df["minutes"] = minutes.astype(float)

@@ -77,15 +77,17 @@ def travel_minutes(atlas: Atlas, params: Parameters | None = None,
     >>> round(t.loc["1505", "1506"])              # Kristiansund–Molde   # doctest: +SKIP
     """
     params = params or load_parameters()
-    model = travel_table(atlas, params)["minutes"]
     matrix_csv = matrix_csv or params.settings.get("matrix_csv")
     if matrix_csv is None:
-        return model
+        return travel_table(atlas, params)["minutes"]
     path = Path(matrix_csv)
     stamp = path.stat().st_mtime_ns if path.is_file() else None
+
+    def overlay() -> pd.DataFrame:
+        table = read_travel_matrix(path, atlas.codes)   # a bad file fails before the model is built
+        return apply_matrix(travel_table(atlas, params)["minutes"], table)
     return atlas.store.get(TRAVEL_OVERLAY,
-                           key(atlas, params=params.digest("travel"), csv=str(path.resolve()), stamp=stamp),
-                           lambda: apply_matrix(model, read_travel_matrix(path, list(model.index))))
+                           key(atlas, params=params.digest("travel"), csv=str(path.resolve()), stamp=stamp), overlay)
 
 
 def trip(atlas: Atlas, origin: str, destination: str, params: Parameters | None = None) -> dict:

@@ -9,7 +9,7 @@ worded result document), :mod:`.county` (county overview), :mod:`.scenario` (one
 :mod:`.population` (projection method and back-test), :mod:`.propose` (proposals), :mod:`.summary` (the
 terminal summary of ``reformkit evaluate``).
 """
-from . import compare, economy, labels, method, population, scenario
+from . import compare, economy, labels, method, population, profile, scenario
 from .common import TABLE_MIME, Table, change_text, join_nb, md, names, note_html, sources_md, table, table_html, text, thresholds
 from .county import (apportioned_until, ba_map_table, ba_regions, candidates, complete_years, county_change,
                      county_change_title, county_kommune_table, county_population, county_summary, county_tables,
@@ -20,7 +20,7 @@ from .population import format_backtest, method_note
 from .propose import block_names, proposal_scenario, proposal_summary, sweep_display
 from .summary import summary_text
 
-__all__ = ["compare", "economy", "labels", "method", "population", "scenario",
+__all__ = ["compare", "economy", "labels", "method", "population", "profile", "scenario",
            "NOT_COMPUTED", "TABLE_MIME", "Table", "change_text", "join_nb", "md", "names", "note_html", "sources_md",
            "table", "table_html", "text", "thresholds", "fylke_code",
            "apportioned_until", "ba_map_table", "ba_regions", "candidates", "complete_years", "county_change",

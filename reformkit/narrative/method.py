@@ -32,6 +32,11 @@ def travel_md(res, accuracy: dict | None = None) -> str:
     (:func:`reformkit.geodata.travel_accuracy`, 2024 borders)."""
     if res.blocks["max_travel_minutes_to_centre"].isna().all():
         return f"**Reisetid.** {NOT_COMPUTED.capitalize()}: reisetidsmodellen er ikke tilgjengelig."
+    return travel_method_md(accuracy)
+
+
+def travel_method_md(accuracy: dict | None = None) -> str:
+    """The travel-time model in words, with its measured accuracy when given (any report that shows minutes)."""
     text = ("**Reisetid.** Reisetid med bil mellom kommunesentrene (administrasjonssenteret, funnet i Kartverkets "
             "stedsnavn) er korteste kjøretid i Kartverkets veinett N1000: fartsgrensen for hver veiklasse, "
             "lavere i tettbebyggelse og tunneler, ferjer med ventetid og overfartstid, og en fart for veien fra "

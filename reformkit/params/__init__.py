@@ -3,7 +3,7 @@
 Every file under ``resources/params`` (or a project folder's ``data/params``) is a nested mapping whose leaves
 are ``{value: ..., source: "..."}``; each value names its source (and year, for policy figures). Files are
 merged into *groups* (:data:`GROUPS`: economy, sustainability, criteria, geo, travel, projection, propose,
-cooperation), each
+cooperation, profile), each
 checked leaf by leaf against :mod:`reformkit.params.rules`. :func:`load_parameters` returns them all as one
 :class:`Parameters`; :meth:`Parameters.with_assumptions` applies a scenario's ``assumptions`` to any group.
 Functions receive the parameters they use as arguments; only the public entry points (``evaluate``,
@@ -35,6 +35,22 @@ __all__ = ["Parameters", "load_parameters", "load_group", "ParamTree", "GROUPS",
 
 #: Keys of ``assumptions.travel`` that are settings, not parameters (a file of real travel times).
 TRAVEL_SETTINGS = ("matrix_csv",)
+
+
+def _settings(overrides: Mapping, origin: str, base_dir: str | Path | None, problems: list[str]) -> dict:
+    """The settings among a travel section's overrides, checked; a relative ``matrix_csv`` is resolved against
+    ``base_dir`` (the scenario file's folder) when given, else the current directory."""
+    out = {}
+    for key in TRAVEL_SETTINGS:
+        if key not in overrides:
+            continue
+        value = overrides[key]
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{origin}: assumptions.travel.{key}: {value!r} is not a file name")
+            continue
+        path = Path(value.strip()).expanduser()
+        out[key] = str(Path(base_dir) / path) if base_dir is not None and not path.is_absolute() else str(path)
+    return out
 
 
 def load_group(name: str, params_dir: str | Path | None = None) -> ParamTree:
@@ -103,11 +119,13 @@ class Parameters:
         """A cache key over the values of ``groups`` (all groups when none are named)."""
         return "-".join(self.tree(g).digest() for g in (groups or tuple(self.trees)))
 
-    def with_assumptions(self, assumptions: Mapping | None, origin: str = "scenario") -> "Parameters":
+    def with_assumptions(self, assumptions: Mapping | None, origin: str = "scenario",
+                         base_dir: str | Path | None = None) -> "Parameters":
         """The parameters with a scenario's ``assumptions`` applied: ``{group: {name: value}}`` for any group.
 
         ParameterError lists every problem (unknown group or name, wrong type, out of range), each naming
-        ``origin`` and the key.
+        ``origin`` and the key. A relative ``travel.matrix_csv`` is read from ``base_dir`` (the folder of the
+        scenario file) when given.
         """
         if not assumptions:
             return self
@@ -119,7 +137,7 @@ class Parameters:
                 problems.append(f"{origin}: assumptions.{group}: unknown parameter group; known: {', '.join(trees)}")
                 continue
             if group == "travel" and isinstance(overrides, Mapping):
-                settings.update({k: overrides[k] for k in TRAVEL_SETTINGS if k in overrides})
+                settings.update(_settings(overrides, origin, base_dir, problems))
                 overrides = {k: v for k, v in overrides.items() if k not in TRAVEL_SETTINGS}
             try:
                 trees[group] = trees[group].with_overrides(overrides, origin)

@@ -12,8 +12,12 @@ from typing import Any
 
 import yaml
 
+from .._io import read_text_limited
 from ..errors import ParameterError
 from ..paths import param_file
+
+#: Parameter files are a few kilobytes; a project's file larger than this is not a parameter file.
+MAX_PARAM_BYTES = 1_000_000
 
 
 def _is_leaf(node: Any) -> bool:
@@ -49,10 +53,18 @@ def read_param_file(path: str | Path) -> tuple[dict, dict]:
 
 @lru_cache(maxsize=64)
 def _read_param_file(path: Path, mtime_ns: int) -> tuple[dict, dict]:
+    text = read_text_limited(path, MAX_PARAM_BYTES, "parameter file", ParameterError)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
+        # anchors and aliases could make a small file expand without limit when walked; no file needs them
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=_SafeLoader)):
+            raise ParameterError(f"{path}: YAML anchors and aliases (&name, *name) are not allowed; "
+                                 f"write the values out")
+        raw = yaml.load(text, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParameterError(f"{path}{where}: not valid YAML ({what})") from None
     if not isinstance(raw, dict):
         raise ParameterError(f"{path}: expected a mapping of parameters")
     problems: list[str] = []

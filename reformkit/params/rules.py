@@ -279,6 +279,15 @@ COOPERATION = GroupSpec(
     required=("national_need_per_inhabitant", "sector_weights", "services", "keys", "dominance.majority_share",
               "dominance.max_ratio", "scorecard.answers", "scorecard.met_share", "scorecard.criteria", "pitfalls"))
 
+PROFILE = GroupSpec(
+    "profile", ("profile",),
+    rules={"history.years": Rule("int", low=0, high=50), "options.centre_reach_minutes": Rule(low=1.0),
+           "options.max_centres": Rule("int", low=0), "options.shown": Rule("int", low=1),
+           "options.weights.*": NUMBER, "references.count": Rule("int", low=1),
+           "references.population_factor": Rule(low=1.01), "references.index_step": Rule(low=0.001)},
+    required=("history.years", "options.centre_reach_minutes", "options.max_centres", "options.shown",
+              "options.weights", "references.count", "references.population_factor", "references.index_step"))
+
 #: Every group, by the name a scenario's ``assumptions`` uses for it.
 GROUPS: dict[str, GroupSpec] = {g.name: g for g in (ECONOMY, SUSTAINABILITY, CRITERIA, GEO, TRAVEL, PROJECTION,
-                                                     PROPOSE, COOPERATION)}
+                                                     PROPOSE, COOPERATION, PROFILE)}

@@ -93,7 +93,7 @@ def build(data: Any, atlas=None, *, file: str, lines: dict | None = None, source
 
     name, description, borders, base_year, horizon, projection = _header(data, P)
     area = _area(data.get("area"), P)
-    assumptions = _assumptions(data.get("assumptions"), P)
+    assumptions = _assumptions(data.get("assumptions"), P, Path(source).parent if source else None)
 
     index = _index(atlas, load, borders, base_year, area, P)
     blocks = _blocks(data.get("blocks"), P, index, area)
@@ -123,8 +123,9 @@ def _area(area: Any, P: _Problems) -> list[str] | None:
     return list(dict.fromkeys(cleaned))
 
 
-def _assumptions(raw: Any, P: _Problems) -> dict:
-    """``assumptions`` checked against the parameter groups now, so a bad value fails when the file loads."""
+def _assumptions(raw: Any, P: _Problems, base_dir: Path | None) -> dict:
+    """``assumptions`` checked against the parameter groups now, so a bad value fails when the file loads
+    (a ``travel.matrix_csv`` of a scenario read from a file must exist, relative to the file's folder)."""
     assumptions = raw or {}
     if not isinstance(assumptions, Mapping):
         P.add(("assumptions",), f"assumptions must be a mapping of parameter overrides, got {_kind(assumptions)}")
@@ -138,10 +139,15 @@ def _assumptions(raw: Any, P: _Problems) -> dict:
                   f"got {_kind(value)}")
         else:
             try:
-                load_parameters().with_assumptions({section: value}, origin=P.file)
+                params = load_parameters().with_assumptions({section: value}, origin=P.file, base_dir=base_dir)
             except ParameterError as exc:
                 for problem in exc.problems:
                     P.add(("assumptions", section), problem.removeprefix(f"{P.file}: "))
+                continue
+            matrix = params.settings.get("matrix_csv")
+            if matrix and base_dir is not None and not Path(matrix).is_file():
+                P.add(("assumptions", section, "matrix_csv"), f"assumptions.travel.matrix_csv: {matrix} is not a "
+                      f"file (a relative path is read from the scenario file's folder)")
     return dict(assumptions)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from .._io import read_text_limited
 from ..errors import ScenarioError
 
 #: Scenario files are a few kilobytes; anything larger is almost surely the wrong file.
@@ -38,25 +39,9 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def read_text(path: str | Path) -> str:
-    """The text of a scenario file; ScenarioError when it is missing, too large, binary or empty."""
-    path = Path(path)
-    if not path.exists():
-        raise ScenarioError(f"{path}: scenario file not found")
-    if path.is_dir():
-        raise ScenarioError(f"{path}: is a folder, not a scenario file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path}: file is {size / 1e6:.1f} MB; a scenario file is at most "
-                                f"{MAX_FILE_BYTES / 1e6:.0f} MB (is it the right file?)")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(f"{path}: not a UTF-8 text file (byte {exc.start} cannot be decoded)") from None
-    return text
+    """The text of a scenario file; ScenarioError when it is missing, not a regular file (a FIFO, a device),
+    larger than :data:`MAX_FILE_BYTES` (counted while reading) or not UTF-8."""
+    return read_text_limited(path, MAX_FILE_BYTES, "scenario file", ScenarioError)
 
 
 def _yaml_problem(exc: Exception, file: str, text: str) -> str:

@@ -33,6 +33,11 @@ KOMMUNEINFO_URL = "https://api.kartverket.no/kommuneinfo/v1/kommuner"
 # Generalisation of the detailed national polygons for the cache: shared borders are simplified once
 # (coverage simplification), so neighbours stay neighbours. 50 m is invisible at kommune map scale.
 SIMPLIFY_M = 50.0
+#: The national kommune GeoJSON is a few hundred MB unzipped; beyond this a download is refused (JSON parsing
+#: takes several times the text's size in memory).
+MAX_UNZIPPED_BYTES = 1_000_000_000
+#: GeoJSON coordinates pack 3–10-fold; a member that claims far more is a zip bomb, refused before reading.
+MAX_RATIO = 50
 
 
 def _crs(collection: dict, default: int = 25833) -> int:
@@ -57,15 +62,39 @@ def _polygonal(geom):
     return shapely.union_all(parts) if parts else None
 
 
-def read_layer(data: bytes, layer: str, source: str) -> gpd.GeoDataFrame:
-    """The FeatureCollection ``layer`` of a Geonorge GeoJSON zip (or a plain GeoJSON) as a GeoDataFrame."""
+def _unzip(data: bytes, source: str, limit: int) -> bytes:
+    """The GeoJSON file in a zip, refusing more than ``limit`` bytes once uncompressed (a zip bomb of a few MB
+    would otherwise unpack to gigabytes): the size the zip declares is checked first, then counted while reading."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = [i for i in zf.infolist() if i.filename.lower().endswith((".geojson", ".json"))]
+        if not infos:
+            raise DataError(f"{source}: the zip holds no GeoJSON file ({', '.join(zf.namelist())})")
+        size, packed = infos[0].file_size, max(infos[0].compress_size, 1)
+        if size > limit:
+            raise _too_large_unzipped(source, limit)
+        if size > 10_000_000 and size > MAX_RATIO * packed:
+            raise DataError(f"{source}: the GeoJSON in the zip would unpack {size / packed:,.0f}-fold "
+                            f"({packed:,} bytes to {size:,}); real GeoJSON packs less than {MAX_RATIO}-fold, so this "
+                            f"is not read (a zip bomb?)")
+        with zf.open(infos[0]) as member:
+            body = member.read(limit + 1)
+    if len(body) > limit:
+        raise _too_large_unzipped(source, limit)
+    return body
+
+
+def _too_large_unzipped(source: str, limit: int) -> DataError:
+    return DataError(f"{source}: the GeoJSON in the zip is larger than {limit:,} bytes uncompressed (the limit); "
+                     f"raise reformkit.data.online.geonorge.MAX_UNZIPPED_BYTES if the file really is that large")
+
+
+def read_layer(data: bytes, layer: str, source: str, max_unzipped: int | None = None) -> gpd.GeoDataFrame:
+    """The FeatureCollection ``layer`` of a Geonorge GeoJSON zip (or a plain GeoJSON) as a GeoDataFrame.
+
+    The unzipped GeoJSON may be at most ``max_unzipped`` bytes (default :data:`MAX_UNZIPPED_BYTES`)."""
     try:
         if data[:2] == b"PK":
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                names = [n for n in zf.namelist() if n.lower().endswith((".geojson", ".json"))]
-                if not names:
-                    raise DataError(f"{source}: the zip holds no GeoJSON file ({', '.join(zf.namelist())})")
-                doc = json.loads(zf.read(names[0]))
+            doc = json.loads(_unzip(data, source, MAX_UNZIPPED_BYTES if max_unzipped is None else max_unzipped))
         else:
             doc = json.loads(data)
     except (zipfile.BadZipFile, ValueError, UnicodeDecodeError) as exc:
