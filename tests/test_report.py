@@ -584,3 +584,12 @@ def test_workbook_cells_are_numbers_with_formats():
     assert ws["C2"].number_format == "#,##0" and "%" in ws["D2"].number_format
     assert ws["F2"].number_format == '#,##0.0" mill. kr"' and ws["E2"].number_format == '#,##0" min"'
     assert workbook_bytes([table(df, "A").export()], "T") == workbook_bytes([table(df, "A").export()], "T")
+
+
+def test_kommune_profile_takes_a_kostra_file(tmp_path, capsys):
+    kostra = Path(__file__).parent / "fixtures" / "kostra_meloy_2022.csv"
+    tasks, _ = report.plan([], tmp_path, kommuner=["Meløy"], kostra=kostra)
+    assert tasks[0].parameters == {"kommunenummer": "1837", "kostra_csv": str(kostra.resolve())}
+    assert tasks[0].inputs == [str(kostra.resolve())]           # a changed file renders the profile again
+    assert main(["render", "--fylke", "15", "--kostra", str(kostra), "--out", str(tmp_path)]) == 2
+    assert "--kostra" in capsys.readouterr().err

@@ -22,8 +22,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     if not (args.scenarios or args.fylke or args.kommune):
         raise ReformkitError("ingenting å lage: gi scenariofiler, --fylke eller --kommune")
     try:
+        if args.kostra and not args.kommune:
+            raise ReformkitError("--kostra gjelder kommuneprofiler: gi også --kommune")
         result = render_batch(args.scenarios, args.out, jobs=args.jobs, fylker=args.fylke or (),
-                              kommuner=args.kommune or (), borders=args.borders, force=args.force)
+                              kommuner=args.kommune or (), borders=args.borders, force=args.force,
+                              kostra=args.kostra)
     except Interrupted as exc:
         what = "Ctrl+C" if exc.signum == signal.SIGINT else "SIGTERM"
         print(f"reformkit: avbrutt ({what}); {exc.done} av {exc.total} rapporter ble ferdige, ingen halvferdige "
@@ -82,6 +85,8 @@ def add_commands(sub) -> None:
     r.add_argument("scenarios", nargs="*", help="scenario YAML files")
     r.add_argument("--fylke", nargs="+", metavar="FYLKE", help="county overviews: fylkesnummer or name, or 'all'")
     r.add_argument("--kommune", nargs="+", metavar="KOMMUNE", help="kommune profiles: kommunenummer or name")
+    r.add_argument("--kostra", metavar="CSV", help="a filled KOSTRA file for the kommune profiles' beste praksis "
+                                                  "(`reformkit kostra template`)")
     r.add_argument("--borders", type=int, default=2024, choices=(2019, 2024),
                    help="borders of --fylke and --kommune (default 2024)")
     r.add_argument("--out", default="reports", help="output folder (default reports/)")

@@ -255,9 +255,11 @@ def check_out_dir(out_dir: Path) -> None:
 
 def render_batch(scenarios: Sequence[str | Path], out_dir: str | Path = "reports", *, jobs: int = 1,
                  county: bool = True, compare: bool = True, progress: bool = True, fylker: Sequence[str] = (),
-                 kommuner: Sequence[str] = (), borders: int = 2024, force: bool = False) -> BatchResult:
+                 kommuner: Sequence[str] = (), borders: int = 2024, force: bool = False,
+                 kostra: str | Path | None = None) -> BatchResult:
     """Render scenario reports, comparisons, county overviews and kommune profiles into ``out_dir``, and
-    ``index.html`` listing every report of the folder (its manifest).
+    ``index.html`` listing every report of the folder (its manifest). ``kostra`` is a filled KOSTRA file for
+    the kommune profiles' beste praksis.
 
     A report whose inputs are unchanged since it was rendered there is skipped (``force`` renders all). One
     failing report never stops the others; inspect ``result.failures``. Ctrl+C or SIGTERM raise
@@ -275,7 +277,7 @@ def render_batch(scenarios: Sequence[str | Path], out_dir: str | Path = "reports
     doc = M.load(out_dir)
     with _signals_interrupt():
         tasks, failures = plan(scenarios, out_dir, county=county, compare=compare, fylker=fylker,
-                               kommuner=kommuner, borders=borders, known=M.known_scenarios(doc))
+                               kommuner=kommuner, borders=borders, known=M.known_scenarios(doc), kostra=kostra)
         skipped, todo = [], []
         for t in tasks:
             key = M.task_key(t)

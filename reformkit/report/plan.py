@@ -137,9 +137,18 @@ def county_task(fylke: str, borders: int, out_dir: Path) -> Task:
                 out_dir / f"{name}.html", meta={"fylke": str(fylke), "borders": int(borders)})
 
 
-def kommune_task(code: str, out_dir: Path) -> Task:
-    return Task("kommune", f"kommune {code}", PROFILE_NOTEBOOK, {"kommunenummer": str(code)},
-                out_dir / f"kommune-{code}.html", meta={"kommune": str(code)})
+def kommune_task(code: str, out_dir: Path, kostra: str | Path | None = None) -> Task:
+    """A kommune profile; with a KOSTRA file (its bytes are an input of the report)."""
+    params: dict[str, Any] = {"kommunenummer": str(code)}
+    inputs = []
+    if kostra:
+        path = Path(kostra).resolve()
+        if not path.is_file():
+            raise ReformkitError(f"--kostra {kostra}: finnes ikke")
+        params["kostra_csv"] = str(path)
+        inputs.append(str(path))
+    return Task("kommune", f"kommune {code}", PROFILE_NOTEBOOK, params, out_dir / f"kommune-{code}.html",
+                inputs=inputs, meta={"kommune": str(code)})
 
 
 def resolve_targets(fylker: Sequence[str], kommuner: Sequence[str], borders: int) -> tuple[list[str], list[str]]:
@@ -174,7 +183,7 @@ def resolve_targets(fylker: Sequence[str], kommuner: Sequence[str], borders: int
 
 def plan(scenarios: Sequence[str | Path], out_dir: str | Path, *, county: bool = True, compare: bool = True,
          fylker: Sequence[str] = (), kommuner: Sequence[str] = (), borders: int = 2024,
-         known: dict[str, dict] | None = None) -> tuple[list[Task], list]:
+         known: dict[str, dict] | None = None, kostra: str | Path | None = None) -> tuple[list[Task], list]:
     """Validate the inputs and plan the reports: returns (tasks, failed outcomes of invalid scenario files).
 
     ``known`` maps a scenario file's SHA-256 to what an earlier run learnt from it (the manifest), so an
@@ -190,5 +199,5 @@ def plan(scenarios: Sequence[str | Path], out_dir: str | Path, *, county: bool =
     wanted.update({(f, borders): None for f in fylke_codes})
     counties = [county_task(f, b, out_dir) for f, b in wanted]
     compares = compare_tasks(tasks, out_dir) if compare else []
-    profiles = [kommune_task(k, out_dir) for k in kommune_codes]
+    profiles = [kommune_task(k, out_dir, kostra) for k in kommune_codes]
     return tasks + compares + counties + profiles, failures
