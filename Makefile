@@ -76,4 +76,5 @@ bench: data
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) .lockvenv data/cache reports/*.html .pytest_cache build
+	rm -rf $(VENV) .lockvenv data/cache .pytest_cache build
+	find reports -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -97,6 +97,16 @@ def nb_mill(value: float | None) -> str:
     return MISSING if _missing(value) else f"{nb_float(float(value) / 1e6, 1)} mill. kr"
 
 
+def nb_signed_mill(value: float | None) -> str:
+    """A change in kroner, in millions with its sign: ``"+12,3 mill. kr"``; one that rounds to zero has none.
+
+    >>> nb_signed_mill(12_345_678), nb_signed_mill(-5e6), nb_signed_mill(4e3)
+    ('+12,3 mill. kr', '-5,0 mill. kr', '0,0 mill. kr')
+    """
+    text = nb_mill(value)
+    return "+" + text if text != MISSING and value > 0 and any(c in "123456789" for c in text) else text
+
+
 #: Terminal escape sequences (CSI ``ESC [ ... final``, OSC ``ESC ] ... BEL/ST``, two-character ``ESC x``).
 _ESCAPES = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)?|\x9b[0-?]*[ -/]*[@-~]", re.S)
 #: Control characters (C0, DEL, C1) and bidirectional overrides, which reorder what the reader sees.

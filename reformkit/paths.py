@@ -74,6 +74,17 @@ def cache_dir() -> Path:
     return Path(env).expanduser().resolve() if env else project_dir() / "data" / "cache"
 
 
+def project_path(path: str | os.PathLike) -> Path:
+    """A file named in a notebook parameter: an absolute path as it is; a relative one from the current folder
+    when it is there, else from the project folder. JupyterLab runs a notebook in ``notebooks/`` while
+    ``reformkit render`` runs it in the project folder; with this, the notebook's default
+    ``data/scenarios/...`` works in both."""
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p
+    return project_dir() / p
+
+
 def _resolve(name: str, suffix: str, project_sub: tuple[str, ...], packaged_sub: tuple[str, ...]) -> Path:
     """The project's file ``name`` under ``project_sub`` if it exists, else the packaged one."""
     file_name = str(name)
@@ -118,6 +129,6 @@ def sources_file() -> Path:
     return _resolve("sources.yaml", "", ("data",), ())
 
 
-__all__ = ["project_dir", "cache_dir", "param_file", "scenario_file", "reference_file", "notebook_file",
+__all__ = ["project_dir", "project_path", "cache_dir", "param_file", "scenario_file", "reference_file", "notebook_file",
            "template_file", "sources_file", "PACKAGE_DIR", "PROJECT_ROOT", "RESOURCES_DIR", "PARAMS_DIR",
            "SCENARIOS_DIR", "REFERENCE_DIR", "NOTEBOOK_DIR", "TEMPLATES_DIR", "SOURCES_FILE"]

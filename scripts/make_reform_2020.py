@@ -63,9 +63,9 @@ def build(atlas) -> rk.Scenario:
     description = f"""\
 Tilbakeprøving av kommunereformen: de {len(blocks)} nye kommunene fra 1. januar 2020 som ble til ved
 sammenslåing, på 2019-grenser ({len(atlas.kommuner)} kommuner), fra basisåret {BASE_YEAR} til {HORIZON} (siste
-observerte år før reformen; ingen framskriving). Generert av scripts/make_reform_2020.py fra SSBs
-kodeendringstabell (kommunenummer-2013-2020.csv): hver kommune med merknaden «slått sammen fra 2019 til 2020»
-står på sporet «merge» i blokken til 2020-kommunen den gikk inn i. Senteret er medlemmet med flest
+observerte år før reformen; ingen framskriving). Laget fra SSBs kodeendringstabell for kommunene 2013–2020:
+hver kommune med merknaden «slått sammen fra 2019 til 2020» står på sammenslåingssporet i blokken til
+2020-kommunen den gikk inn i. Senteret er medlemmet med flest
 innbyggere 1.1.{BASE_YEAR}. Hitra og Hamarøy er blokker med ett medlem fordi de bare fikk en del av en delt kommune.
 Sammenslåingene som trådte i kraft 2017–2018 (Sandefjord med Andebu og Stokke 2017; Færder, Holmestrand med Hof,
 Larvik med Lardal og Indre Fosen 2018) er allerede én kommune på 2019-grenser og står derfor ikke som egne
@@ -77,7 +77,7 @@ Orkland og Narvik blir derfor litt for store og Heim, Hitra og Hamarøy litt for
 for de nye kommunene; de {len(blocks) - 5} andre består bare av hele kommuner og skal stemme nøyaktig med summen av
 SSBs tall for medlemmene. Etter reformen: {after} kommuner (SSB: 356).
 Datamerknad: det offline speilets befolkning på 2019-grenser teller Tysfjord to ganger hvert år og Snillfjord
-tre ganger i 2018–2019; importen retter dette (se `reformkit data status`), så Tysfjord har
+tre ganger i 2018–2019; importen i reformkit retter dette, så Tysfjord har
 {nb_int(pop['1850'], sep=' ')} innbyggere i {BASE_YEAR}."""
     data = {"name": "Kommunereformen 2020 – tilbakeprøving på 2019-grenser", "description": description,
             "borders": 2019, "base_year": BASE_YEAR, "horizon": HORIZON, "projection": "main",

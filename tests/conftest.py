@@ -69,3 +69,17 @@ def cache_root(tmp_path, monkeypatch) -> Path:
     shutil.copytree(cache.core_dir(cache_dir()), root / "core")
     monkeypatch.setenv("REFORMKIT_DATA_DIR", str(root))
     return root
+
+
+@pytest.fixture(scope="session")
+def rendered_reports(tmp_path_factory):
+    """One report of each kind — two scenarios, their comparison, the county overview and a kommune profile —
+    rendered once per session into one folder by two worker processes (`reformkit render` does the same)."""
+    from reformkit import report
+    from reformkit.paths import SCENARIOS_DIR
+    out = tmp_path_factory.mktemp("reports")
+    res = report.render_batch([SCENARIOS_DIR / "more-og-romsdal-2.yaml", SCENARIOS_DIR / "more-og-romsdal-4.yaml"],
+                              out, jobs=2, fylker=["15"], kommuner=["1837"], progress=False)
+    assert not res.failures, [o.error for o in res.failures]
+    assert {o.task.kind for o in res.outcomes} == {"scenario", "compare", "county", "kommune"}
+    return out

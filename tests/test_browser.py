@@ -46,13 +46,9 @@ def driver():
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """Two scenario reports and their county overview, rendered in parallel (two worker processes)."""
-    out = tmp_path_factory.mktemp("browser")
-    res = report.render_batch([SCENARIOS_DIR / "more-og-romsdal-2.yaml", SCENARIOS_DIR / "more-og-romsdal-4.yaml"],
-                              out, jobs=2, compare=False, progress=False)
-    assert not res.failures, [o.error for o in res.failures]
-    return out
+def rendered(rendered_reports):
+    """Two scenario reports, their comparison, the county overview and a kommune profile (conftest.py)."""
+    return rendered_reports
 
 
 def _open(driver, path: Path, expect_charts: bool = True) -> tuple[list, list]:
@@ -62,7 +58,7 @@ def _open(driver, path: Path, expect_charts: bool = True) -> tuple[list, list]:
         e => [e.id, e.querySelectorAll('svg, canvas').length, Math.round(e.getBoundingClientRect().height)]);"""
     deadline = time.monotonic() + 20
     charts = driver.execute_script(script)
-    while time.monotonic() < deadline and (not charts or any(n == 0 for _, n, _ in charts)) and expect_charts:
+    while time.monotonic() < deadline and any(n == 0 for _, n, _ in charts) and expect_charts:
         time.sleep(0.2)
         charts = driver.execute_script(script)
     return charts, driver.get_log("browser")
@@ -142,7 +138,12 @@ def test_report_draws_every_chart_offline(driver, rendered, name):
 def test_index_links_open(driver, rendered):
     _, log = _open(driver, rendered / "index.html", expect_charts=False)
     links = driver.execute_script("return Array.from(document.querySelectorAll('a')).map(a => a.getAttribute('href'))")
-    assert sorted(links) == ["fylke-15.html", "more-og-romsdal-2.html", "more-og-romsdal-4.html"]
+    assert sorted(h for h in links if h.endswith(".html")) == [
+        "fylke-15.html", "kommune-1837.html", "more-og-romsdal-2.html", "more-og-romsdal-4.html", "sammenligning.html"]
+    # each report's workbook and figures beside it
+    assert "more-og-romsdal-4.xlsx" in links and "more-og-romsdal-4-figurer/" in links
+    headings = driver.execute_script("return Array.from(document.querySelectorAll('li a')).map(a => a.innerText)")
+    assert "Fylkesoversikt: Møre og Romsdal" in headings       # the county's name, not its number
     assert not [m for m in log if m["level"] == "SEVERE"]
 
 
@@ -155,10 +156,179 @@ def test_report_shows_each_blocks_cooperation(driver, rendered):
     for block in ("Nordre Sunnmøre", "Søre Sunnmøre", "Romsdal", "Nordmøre"):
         assert any(h.strip().startswith(block) for h in headings), (block, headings)
     tables = driver.execute_script(
-        "return Array.from(document.querySelectorAll('table')).map(t => t.querySelector('th') ? t.querySelector('th').innerText : '')")
+        "return Array.from(document.querySelectorAll('table')).map(t => t.querySelector('th') ? "
+        "t.querySelector('th').innerText.replace(/\\u00ad/g, '') : '')")
     assert tables.count("Deltaker") == 4 and tables.count("Kriterium") == 4
     text = driver.execute_script("return document.body.innerText")
     assert "Utmelding" in text and "Rådmannsdilemmaet" in text
+
+
+# ---- hand-out quality (issue 15) -----------------------------------------------------------------------------
+#: One report of each kind.
+KINDS = ["more-og-romsdal-4.html", "sammenligning.html", "fylke-15.html", "kommune-1837.html"]
+#: A4 minus the report's print margins (12 mm each side), in CSS pixels.
+A4_TEXT_WIDTH = round((210 - 24) / 25.4 * 96)
+
+
+def _print_pdf(driver, path: Path) -> bytes:
+    import base64
+    _open(driver, path)
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
+    return base64.b64decode(pdf["data"])
+
+
+def _squeeze(text: str) -> str:
+    """Text without spaces, hyphens and soft hyphens: how a word reads whatever line it broke over."""
+    return "".join(c for c in text if not c.isspace() and c not in "-\u00ad")
+
+
+def _text_on_the_page(reader) -> str:
+    """The PDF's text that starts inside the paper (text drawn past the right edge is still in a PDF, cut)."""
+    parts = []
+    for page in reader.pages:
+        width = float(page.mediabox.width)
+
+        def visit(text, cm, tm, font, size, width=width):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            if -1 <= x <= width - 1:
+                parts.append(text)
+        page.extract_text(visitor_text=visit)
+    return _squeeze(" ".join(parts))
+
+
+def _tables(driver) -> list[list[str]]:
+    return driver.execute_script("""return Array.from(document.querySelectorAll('table.rk-table')).map(
+        t => Array.from(t.querySelectorAll('th')).map(th => th.innerText));""")
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_print_a4_cuts_no_table(driver, rendered, name, tmp_path):
+    """Printed (A4, the report's own page style), every table fits the page: its right edge stays inside the
+    text width in print layout, and every header word of every table is in the PDF's text (the issue: the
+    tables were cut after "Innbyggere 2024")."""
+    import io
+
+    from pypdf import PdfReader
+    pdf = _print_pdf(driver, rendered / name)
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)      # A4 in points, not Letter
+    text = _text_on_the_page(reader)
+    tables = _tables(driver)
+    assert tables, "every kind of report has a table"
+    # every piece of every header word (a long word may break at its soft hyphen) is printed on the paper
+    pieces = {p.strip("-") for header in tables for cell in header for word in cell.split()
+              for p in word.split("\u00ad") if p.strip("-")}
+    missing = sorted(p for p in pieces if _squeeze(p) not in text)
+    assert not missing, f"table headers cut off the printed page: {missing}"
+    # the same in the browser's print layout at the A4 text width: no table wider than the page
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": A4_TEXT_WIDTH, "height": 1100, "deviceScaleFactor": 1, "mobile": False})
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        wide = driver.execute_script("""const w = document.documentElement.clientWidth;
+            return Array.from(document.querySelectorAll('table.rk-table, .rk-chart svg')).map(
+                e => [e.tagName, Math.round(e.getBoundingClientRect().right)]).filter(([t, r]) => r > w + 1);""")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not wide, wide
+
+
+def _legend_colours(driver) -> list[dict[str, str]]:
+    """Per chart legend titled "Blokk": {block: colour} as drawn in the SVG."""
+    return driver.execute_script("""
+        const out = [];
+        for (const g of document.querySelectorAll('.rk-chart g.role-legend')) {
+            const title = g.querySelector('.role-legend-title text');
+            if (!title || title.textContent !== 'Blokk') continue;
+            const labels = Array.from(g.querySelectorAll('.role-legend-label text')).map(t => t.textContent);
+            const fills = Array.from(g.querySelectorAll('.role-legend-symbol path')).map(p => p.getAttribute('fill'));
+            const m = {}; labels.forEach((l, i) => m[l] = fills[i]); out.push(m);
+        }
+        return out;""")
+
+
+def test_map_charts_and_tables_give_each_block_one_colour(driver, rendered):
+    """The map, the line charts and the tables' colour squares agree block by block (the map had Nordmøre
+    blue while the charts had Nordre Sunnmøre blue)."""
+    _open(driver, rendered / "more-og-romsdal-4.html")
+    legends = _legend_colours(driver)
+    assert len(legends) >= 3, legends            # the map, population per block, support ratio
+    blocks = ["Nordre Sunnmøre", "Søre Sunnmøre", "Romsdal", "Nordmøre"]
+    for legend in legends:
+        assert set(legend) == set(blocks), legend
+        assert legend == legends[0], (legend, legends[0])
+    swatches = driver.execute_script("""return Array.from(document.querySelectorAll('td .rk-swatch')).map(
+        s => [s.parentElement.innerText.trim(), getComputedStyle(s).backgroundColor]);""")
+    def hex_(rgb: str) -> str:
+        r, g, b = [int(v) for v in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+        return f"#{r:02x}{g:02x}{b:02x}"
+    by_block = {name: hex_(colour) for name, colour in swatches if name in blocks}
+    assert by_block == {b: legends[0][b].lower() for b in blocks}
+    assert len(set(by_block.values())) == 4
+
+
+def test_excel_export_opens_with_real_numbers(rendered):
+    """Beside the report: an .xlsx (openpyxl opens it) whose sheets are the report's tables, numbers stored as
+    numbers with Norwegian-style number formats, not as formatted text; and every chart as SVG and PNG."""
+    from openpyxl import load_workbook
+
+    from reformkit.fmt import nb_int
+    wb = load_workbook(rendered / "more-og-romsdal-4.xlsx")
+    assert wb.sheetnames[:2] == ["Blokker", "Kommuner etter reformen"]
+    ws = wb["Blokker"]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Blokk", "Senter", "Kommuner"] and "Innbyggere 2024" in header
+    col = header.index("Innbyggere 2024") + 1
+    rows = list(ws.iter_rows(min_row=2))
+    assert [r[0].value for r in rows] == ["Nordre Sunnmøre", "Søre Sunnmøre", "Romsdal", "Nordmøre"]
+    cells = [r[col - 1] for r in rows]
+    assert all(isinstance(c.value, (int, float)) and c.number_format == "#,##0" for c in cells)
+    html = (rendered / "more-og-romsdal-4.html").read_text(encoding="utf-8")
+    assert all(nb_int(c.value) in html for c in cells)          # the same figures as the page
+    change = rows[0][header.index("Endring")]
+    assert isinstance(change.value, float) and "%" in change.number_format
+    figures = sorted(p.name for p in (rendered / "more-og-romsdal-4-figurer").iterdir())
+    svgs = [f for f in figures if f.endswith(".svg")]
+    assert svgs and [f.replace(".svg", ".png") for f in svgs] == [f for f in figures if f.endswith(".png")]
+    assert svgs[0].startswith("01-blokker")
+    assert (rendered / "more-og-romsdal-4-figurer" / svgs[0]).read_text(encoding="utf-8").startswith("<svg")
+
+
+# ---- script injection (issue 16) ------------------------------------------------------------------------------
+IMG = '<img src=x onerror="window.__pwned=1">'
+SCRIPT = "<script>window.__pwned=1</script>"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A real scenario whose name, description and block names carry script."""
+    root = tmp_path_factory.mktemp("hostile")
+    text = (SCENARIOS_DIR / "more-og-romsdal-2.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: Møre og Romsdal – to tyngdepunkter", f"name: 'Fiendtlig {IMG} {SCRIPT}'", 1)
+    text = text.replace("description: |\n", f"description: |\n  Beskrivelse {IMG} og {SCRIPT} her.\n", 1)
+    text = text.replace("  - name: Sunnmøre", f"  - name: 'Sunnmøre {IMG}'", 1)
+    text = text.replace("  - name: Romsdal og Nordmøre", f"  - name: 'Nordmøre {SCRIPT}'", 1)
+    path = root / "fiendtlig.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = root / "out"
+    res = report.render_batch([path], out, jobs=1, county=False, compare=False, progress=False)
+    assert not res.failures, [o.error for o in res.failures]
+    return out
+
+
+@pytest.mark.parametrize("page", ["fiendtlig.html", "index.html"])
+def test_hostile_scenario_text_shows_literally_and_never_runs(driver, hostile, page):
+    _, log = _open(driver, hostile / page, expect_charts=page != "index.html")
+    time.sleep(0.5)   # an onerror handler would have fired by now
+    assert driver.execute_script("return window.__pwned") is None
+    text = driver.execute_script("return document.body.innerText")
+    assert IMG in text and SCRIPT in text                           # shown as text, not swallowed
+    if page != "index.html":
+        assert f"Sunnmøre {IMG}" in text and f"Nordmøre {SCRIPT}" in text   # block names in headings and tables
+        assert not [m for m in log if m["level"] == "SEVERE"]
 
 
 @pytest.fixture(scope="module")

@@ -70,10 +70,16 @@ def test_block_map_layers_tooltips_and_norwegian_numbers(small_atlas):
     m = _members(small_atlas).iloc[:8]
     chart = charts.block_map(geodata.map_layers(small_atlas), m, centres=["9901", "9903"], context_codes=small_atlas.codes)
     spec = _spec(chart)
-    assert spec["projection"]["type"] == "mercator"
+    # transverse Mercator about the area's middle meridian (UTM's projection), not Web Mercator
+    assert spec["projection"]["type"] == "transverseMercator" and spec["projection"]["rotate"][0] < 0
     layers = spec["layer"]
-    assert len(layers) == 5  # context, blocks, main roads (the synthetic grid has no ferry), centre points, labels
+    # context, blocks, main roads (the synthetic grid has no ferry), kommune names (halo + text), centre
+    # points, centre names (halo + text)
+    assert len(layers) == 8
     assert layers[2]["mark"]["filled"] is False and layers[2]["mark"]["stroke"] == "#6b6b6b"
+    names = [d for d in _datasets(spec) if d and "navn" in d[0] and "lat" in d[0]]
+    assert {n["navn"] for n in names[0]} == set(small_atlas.kommuner.loc[m.kommunenummer, "kommunenavn_kort"]) - {
+        small_atlas.kommuner.at[c, "kommunenavn_kort"] for c in ("9901", "9903")}
     data = _datasets(spec)
     features = [d for d in data if d and d[0].get("type") == "Feature" and "kind" not in d[0]]
     blocks = next(f for f in features if "Blokk" in f[0])
@@ -82,7 +88,7 @@ def test_block_map_layers_tooltips_and_norwegian_numbers(small_atlas):
     assert blocks[0]["Innbyggere"] == "12\u00a0345"
     context = next(f for f in features if "Blokk" not in f[0])
     assert len(context) == len(small_atlas.codes) - 8
-    centres = next(d for d in data if d and "lat" in d[0])
+    centres = [d for d in data if d and "lat" in d[0]][2]
     assert [c["kommunenummer"] for c in centres] == ["9901", "9903"]
     enc = layers[1]["encoding"]
     assert enc["color"]["field"] == "Blokk"
@@ -128,8 +134,13 @@ def test_support_ratio_and_travel_and_bars():
     spec = _spec(charts.support_ratio_lines(df))
     assert {v["Bæreevne"] for v in _datasets(spec)[0]} == {"3,10", "2,20", "4,00", "3,50"}
     t = pd.DataFrame({"kommune": ["X", "Y"], "block": ["A", "B"], "minutes": [12.4, 61.0], "track": ["merge", "samarbeid"]})
-    spec = _spec(charts.travel_time_chart(t))
-    assert spec["encoding"]["x"]["field"] == "minutes"
+    spec = _spec(charts.travel_time_chart(t, colours={"B": "#111111", "A": "#222222"}))
+    assert spec["facet"]["row"]["field"] == "block" and spec["facet"]["row"]["sort"] == ["B", "A"]  # block order
+    bars, labels = spec["spec"]["layer"]
+    assert bars["encoding"]["x"]["field"] == "minutes" and bars["encoding"]["y"]["field"] == "kommune"
+    assert bars["encoding"]["color"]["scale"] == {"domain": ["B", "A"], "range": ["#111111", "#222222"]}
+    assert labels["encoding"]["text"]["field"] == "tekst"
+    assert {r["tekst"] for r in spec["datasets"][spec["data"]["name"]]} == {"12 min", "61 min"}
     bars = charts.bar_chart(pd.DataFrame({"k": ["a", "b"], "v": [1, 2]}), "k", "v", title="T", value_title="V")
     assert _spec(bars)["mark"]["type"] == "bar"
 
@@ -220,3 +231,33 @@ def test_vega_bundle_is_self_contained(tmp_path, monkeypatch):
     assert "window.vegaEmbed" in text
     assert "</script" not in text
     assert not any(line.lstrip().startswith(("import ", "export ")) for line in text.splitlines())
+
+
+def test_block_colours_are_keyed_by_name_and_shared():
+    from reformkit.charts.style import PALETTE, block_colours
+    colours = block_colours(["Nordmøre", "Romsdal", "Sunnmøre"])
+    assert colours == {"Nordmøre": PALETTE[0], "Romsdal": PALETTE[1], "Sunnmøre": PALETTE[2]}
+    df = pd.DataFrame({"name": ["Sunnmøre", "Nordmøre"] * 2, "year": [2024, 2024, 2040, 2040],
+                       "population": [1, 2, 3, 4]})
+    enc = _spec(charts.population_lines(df, colours=colours, observed_until=2024))["layer"][0]["encoding"]["color"]["scale"]
+    assert dict(zip(enc["domain"], enc["range"])) == {"Sunnmøre": PALETTE[2], "Nordmøre": PALETTE[0]}
+
+
+def test_many_blocks_never_share_a_colour_with_a_neighbour():
+    from reformkit.charts.style import PALETTE, block_colours
+    names = [f"B{i}" for i in range(45)]
+    ring = [(names[i], names[(i + 1) % 45]) for i in range(45)] + [(names[i], names[(i + 7) % 45]) for i in range(45)]
+    colours = block_colours(names, ring)
+    assert set(colours.values()) <= set(PALETTE) and len(set(colours.values())) == len(PALETTE)
+    assert all(colours[a] != colours[b] for a, b in ring)
+
+
+def test_many_lines_become_small_multiples():
+    df = pd.DataFrame({"name": [f"K{i}" for i in range(18) for _ in range(3)], "year": [2024, 2030, 2040] * 18,
+                       "population": range(54)})
+    spec = _spec(charts.population_lines(df, observed_until=2026))
+    # one panel per kommune, all on one scale of per cent change since the first year
+    assert spec["facet"]["field"] == "name" and "resolve" not in spec
+    assert spec["spec"]["layer"][0]["encoding"]["y"]["field"] == "endring"
+    few = _spec(charts.population_lines(df[df.name.isin(["K1", "K2"])], observed_until=2026))
+    assert "facet" not in few and few["layer"][0]["encoding"]["x"]["axis"]["values"] == [2024, 2030, 2040]

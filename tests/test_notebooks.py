@@ -35,6 +35,18 @@ def test_the_report_notebooks_are_all_there():
                                            "compare_scenarios.ipynb", "kommune_profile.ipynb", "workshop.ipynb"}
 
 
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name not in LIVE_ONLY], ids=lambda p: p.name)
+def test_report_text_is_escaped(path):
+    """Scenario names, descriptions and block names reach a report only through reformkit's escaping
+    (nar.text / nar.md / nar.table, markdown_html underneath): IPython's Markdown passes raw HTML, which ran
+    a hostile scenario's script when the report was opened (issue 16)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in _code(nb):
+        assert "Markdown" not in cell.source, f"{path.name}: display text with nar.text(...), not Markdown(...)"
+        for call in ("HTML(f", "HTML(\"", "HTML('"):
+            assert call not in cell.source, f"{path.name}: HTML() of built text; use nar.text(...)"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_valid_and_stripped(path):
     nb = nbformat.read(path, as_version=4)

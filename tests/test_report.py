@@ -182,7 +182,8 @@ def test_batch_renders_good_and_reports_broken(batch):
     root, out, res = batch
     assert [o.ok for o in res.outcomes] == [False, True]
     assert "Sulla" in res.failures[0].error
-    assert sorted(p.name for p in out.iterdir()) == ["index.html", "more-og-romsdal-2.html"]
+    assert sorted(p.name for p in out.iterdir()) == ["index.html", "more-og-romsdal-2-figurer", "more-og-romsdal-2.html",
+                                                     "more-og-romsdal-2.xlsx", "reformkit-manifest.json"]
     html = (out / "more-og-romsdal-2.html").read_text(encoding="utf-8")
     assert (out / "more-og-romsdal-2.html").stat().st_size <= 5 * 1024 * 1024
     assert "Møre og Romsdal – to tyngdepunkter" in html
@@ -203,6 +204,10 @@ def test_rerender_gives_identical_bytes_except_generated_line(batch):
     b = (again / "more-og-romsdal-2.html").read_text(encoding="utf-8")
     assert strip_generated(a) == strip_generated(b)
     assert not list(again.glob(".*"))                # no temporary files left behind
+    # the exports too: the workbook (fixed dates) and every figure
+    assert (out / "more-og-romsdal-2.xlsx").read_bytes() == (again / "more-og-romsdal-2.xlsx").read_bytes()
+    for svg in (out / "more-og-romsdal-2-figurer").iterdir():
+        assert svg.read_bytes() == (again / "more-og-romsdal-2-figurer" / svg.name).read_bytes(), svg.name
 
 
 @pytest.mark.slow
@@ -273,9 +278,12 @@ def _table_before_templates(df) -> str:
     """narrative.table_html as it was before templates/table.html.j2 (the byte oracle)."""
     import html
     from reformkit.narrative.common import _looks_numeric
+    from reformkit.narrative.labels import hyphenated
     num = ' class="num"'
     numeric = [all(_looks_numeric(v) for v in df[c]) for c in df.columns]
-    head = "".join(f'<th{num if n else ""}>{html.escape(str(c))}</th>' for c, n in zip(df.columns, numeric))
+    # headers now carry soft hyphens where a long word may break in print (labels.HYPHENATION)
+    head = "".join(f'<th{num if n else ""}>{html.escape(hyphenated(c) if isinstance(c, str) else str(c))}</th>'
+                   for c, n in zip(df.columns, numeric))
     rows = "".join("<tr>" + "".join(f'<td{num if n else ""}>{html.escape(str(v))}</td>' for v, n in zip(row, numeric))
                    + "</tr>" for row in df.itertuples(index=False))
     return f'<table class="rk-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
@@ -297,3 +305,291 @@ def test_table_and_note_templates_keep_the_bytes():
         assert table_html(df) == _table_before_templates(df)
     text = "Økonomi ikke beregnet for: \"A\" & 'B' <c>"
     assert note_html(text) == f'<div class="rk-note">{html.escape(text)}</div>'
+
+
+# ---- every rendered report kind in Norwegian (issue 15) --------------------------------------------------------
+#: English words that are no Norwegian words, and codes that must be worded (projection alternatives, tracks).
+ENGLISH = {"the", "and", "with", "which", "this", "that", "these", "is", "are", "was", "were", "of", "not", "be",
+           "threshold", "merge", "cooperate", "cooperation", "assumptions", "economy", "main", "low", "high",
+           "population", "travel", "block", "blocks", "unknown", "none", "true", "false", "nan", "null", "error",
+           "warning", "computed", "missing", "saving", "savings", "cost", "costs", "share", "shares", "total",
+           "year", "years", "chart", "entries", "its", "from", "into", "should", "would", "could", "have", "has",
+           "been", "also", "than", "then", "when", "where", "denmark"}
+#: Raw keys: snake_case names and dotted parameter paths ("cooperation.saving_per_service_per_kommune").
+RAW_KEY = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:assumptions|cooperation|economy|travel|projection|"
+                     r"criteria|params|scenario)\.[a-z_]+")
+
+
+def _visible_text(page: Path) -> str:
+    """What a reader sees: the page without scripts, styles and comments, plus every text of its exported
+    figures (the SVG export draws the same charts the page draws)."""
+    import html as html_
+    text = re.sub(r"<script.*?</script>|<style.*?</style>|<!--.*?-->", " ", page.read_text(encoding="utf-8"), flags=re.S)
+    parts = [html_.unescape(re.sub(r"<[^>]+>", " ", text))]
+    figures = page.with_name(page.stem + "-figurer")
+    for svg in sorted(figures.glob("*.svg")) if figures.is_dir() else []:
+        parts += [html_.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg.read_text(encoding="utf-8"), re.S)]
+    return " ".join(parts).replace("\u00ad", "")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["more-og-romsdal-2.html", "more-og-romsdal-4.html", "sammenligning.html",
+                                  "fylke-15.html", "kommune-1837.html", "index.html"])
+def test_every_report_kind_is_norwegian(rendered_reports, name):
+    """No English words and no raw parameter keys in the text or the charts of any report kind (the issue
+    found "20 000 is also the threshold of Denmark's …", "alternativ «main»" and
+    "sett cooperation.saving_per_service_per_kommune … i scenarioets assumptions")."""
+    text = _visible_text(rendered_reports / name)
+    assert len(text) > 200
+    english = sorted({w for w in re.findall(r"[A-Za-zÆØÅæøå']+", text) if w.lower() in ENGLISH})
+    assert not english, f"{name}: English words {english}"
+    raw = sorted(set(RAW_KEY.findall(text)))
+    assert not raw, f"{name}: raw keys {raw}"
+    cells = re.findall(r"<td[^>]*>(?:<span[^>]*></span>)?([^<]*)</td>", (rendered_reports / name).read_text(encoding="utf-8"))
+    english_numbers = [c for c in cells if re.fullmatch(r"[-+]?\d+\.\d+( %| min)?", c.strip())]
+    figures = (rendered_reports / name).with_name(Path(name).stem + "-figurer")
+    for svg in sorted(figures.glob("*.svg")) if figures.is_dir() else []:
+        english_numbers += [t for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg.read_text(encoding="utf-8"))
+                            if re.search(r"\d\.\d", t)]
+    assert not english_numbers, f"{name}: numbers with a decimal point, not a comma: {english_numbers[:5]}"
+    assert 'lang="nb"' in (rendered_reports / name).read_text(encoding="utf-8")[:300]
+
+
+def test_the_word_check_finds_what_the_issue_found():
+    text = ("20 000 is also the threshold of Denmark's 2007 reform, alternativ «main»; sett "
+            "cooperation.saving_per_service_per_kommune i scenarioets assumptions")
+    assert {w.lower() for w in re.findall(r"[A-Za-zÆØÅæøå']+", text)} & ENGLISH >= {"is", "the", "threshold", "main"}
+    assert RAW_KEY.findall(text) == ["cooperation.saving_per_service_per_kommune"]
+
+
+# ---- render targets, names, manifest (issues 15 and 16) -------------------------------------------------------
+def _copy(src: Path, dest: Path) -> Path:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    return dest
+
+
+def test_report_names_are_unique_before_rendering(tmp_path):
+    files = [_copy(GOOD, tmp_path / "x" / "a.yaml"), _copy(GOOD, tmp_path / "a-2.yaml"),
+             _copy(GOOD, tmp_path / "y" / "a.yaml")]
+    tasks, failures = report.plan(files, tmp_path / "out", county=False, compare=False)
+    assert not failures
+    assert [t.out.name for t in tasks] == ["a.html", "a-2.html", "a-3.html"]
+    assert report.unique_names(["a", "a", "a-2", "a"]) == ["a", "a-3", "a-2", "a-4"]
+
+
+def test_only_scenarios_of_the_same_area_are_compared(tmp_path):
+    mr = [SCENARIOS_DIR / "more-og-romsdal-2.yaml", SCENARIOS_DIR / "more-og-romsdal-4.yaml"]
+    tasks, _ = report.plan(mr + [SCENARIOS_DIR / "reform-2020.yaml"], tmp_path, county=False)
+    compares = [t for t in tasks if t.kind == "compare"]
+    assert len(compares) == 1 and compares[0].parameters["scenario_paths"] == [str(p.resolve()) for p in mr]
+    other = _copy(SCENARIOS_DIR / "reform-2020.yaml", tmp_path / "annen.yaml")
+    tasks, _ = report.plan(mr + [SCENARIOS_DIR / "reform-2020.yaml", other], tmp_path, county=False)
+    assert sorted(t.out.name for t in tasks if t.kind == "compare") == [
+        "sammenligning-15-2024.html", "sammenligning-landet-2019.html"]
+
+
+def test_fylke_and_kommune_targets(tmp_path):
+    tasks, _ = report.plan([], tmp_path, fylker=["15", 46, "Nordland"], kommuner=["1837", "Molde"])
+    assert [(t.kind, t.out.name, t.parameters) for t in tasks] == [
+        ("county", "fylke-15.html", {"fylkesnummer": "15", "borders": 2024}),
+        ("county", "fylke-46.html", {"fylkesnummer": "46", "borders": 2024}),
+        ("county", "fylke-18.html", {"fylkesnummer": "18", "borders": 2024}),
+        ("kommune", "kommune-1837.html", {"kommunenummer": "1837"}),
+        ("kommune", "kommune-1506.html", {"kommunenummer": "1506"})]
+    every, _ = report.plan([], tmp_path, fylker=["all"])
+    assert len(every) == 15 and all(t.kind == "county" for t in every)
+
+
+def test_cli_render_user_errors_exit_2_at_once(tmp_path, capsys):
+    import time
+    blocker = tmp_path / "fil"
+    blocker.write_text("x")
+    t0 = time.perf_counter()
+    assert main(["render", str(GOOD), "--out", str(blocker / "rapporter")]) == 2     # --out cannot be made
+    assert "--out" in capsys.readouterr().err
+    assert main(["render", "--fylke", "99"]) == 2 and "99" in capsys.readouterr().err
+    assert main(["render", "--kommune", "Atlantis"]) == 2 and "Atlantis" in capsys.readouterr().err
+    assert main(["render", "--out", str(tmp_path)]) == 2 and "ingenting" in capsys.readouterr().err
+    assert time.perf_counter() - t0 < 20                 # nothing was rendered
+    assert not list(tmp_path.glob("*.html"))
+
+
+def test_index_lists_every_report_of_the_manifest(tmp_path):
+    """An earlier run's reports stay in the index (the folder's manifest), not just this run's."""
+    from reformkit.report import manifest
+    (tmp_path / "gammel.html").write_text("<html></html>")
+    doc = {"version": manifest.VERSION, "reports": {
+        "gammel.html": {"kind": "county", "title": "Fylkesoversikt: Nordland", "source": "fylke 18", "key": "x",
+                        "exports": ["gammel.xlsx"], "bytes": 13, "meta": {}},
+        "borte.html": {"kind": "scenario", "title": "Slettet", "source": "b.yaml", "key": "y", "exports": [],
+                       "bytes": 1, "meta": {}}}}
+    manifest.save(tmp_path, doc)
+    res = report.render_batch([], tmp_path, progress=False)
+    index = res.index.read_text(encoding="utf-8")
+    assert '<a href="gammel.html">Fylkesoversikt: Nordland</a>' in index
+    assert "Slettet" not in index                        # its page is gone
+
+
+def test_inputs_key_follows_every_input(tmp_path, monkeypatch):
+    from reformkit.report import manifest
+    scenario = _copy(GOOD, tmp_path / "s.yaml")
+    task = report.plan([scenario], tmp_path / "out", county=False)[0][0]
+    key = manifest.task_key(task)
+    assert manifest.task_key(task) == key                                    # stable
+    scenario.write_text(scenario.read_text(encoding="utf-8") + "\n# endret\n", encoding="utf-8")
+    assert manifest.task_key(task) != key                                    # the scenario's bytes
+    key = manifest.task_key(task)
+    task.parameters["horizon"] = 2050
+    assert manifest.task_key(task) != key                                    # the parameters
+    key = manifest.task_key(task)
+    cache = tmp_path / "cache"
+    (cache / "core").mkdir(parents=True)
+    (cache / "core" / "manifest.json").write_text("{}")
+    monkeypatch.setenv("REFORMKIT_DATA_DIR", str(cache))
+    assert manifest.task_key(task) != key                                    # the data cache's generation
+
+
+@pytest.mark.slow
+def test_an_unchanged_batch_renders_nothing(rendered_reports):
+    """The same inputs into the same folder: every report is skipped, in well under 2 s, files untouched."""
+    import time
+    before = {p.name: p.stat().st_mtime_ns for p in rendered_reports.glob("*.html") if p.name != "index.html"}
+    t0 = time.perf_counter()
+    res = report.render_batch([SCENARIOS_DIR / "more-og-romsdal-2.yaml", SCENARIOS_DIR / "more-og-romsdal-4.yaml"],
+                              rendered_reports, jobs=2, fylker=["15"], kommuner=["1837"], progress=False)
+    assert time.perf_counter() - t0 < 2.0
+    assert res.outcomes and all(o.skipped and o.ok for o in res.outcomes)
+    assert before == {p.name: p.stat().st_mtime_ns for p in rendered_reports.glob("*.html") if p.name != "index.html"}
+
+
+def _descendants(root: int) -> set[int]:
+    """Every process below ``root`` (from /proc), found through each process's parent."""
+    parent = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parent[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    found, todo = set(), [root]
+    while todo:
+        p = todo.pop()
+        kids = [c for c, pp in parent.items() if pp == p]
+        found.update(kids)
+        todo += kids
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["SIGTERM", "Ctrl+C", "SIGINT to the main process", "SIGKILL"])
+def test_an_interrupt_stops_a_parallel_render_cleanly(tmp_path, how):
+    """Stopping `reformkit render --jobs 2` while both workers run a kernel — SIGTERM, Ctrl+C (SIGINT to the
+    whole process group), SIGINT to the main process alone, or SIGKILL — leaves no worker or kernel behind
+    and no partial file; SIGTERM and SIGINT end with one Norwegian line and exit 143 / 130, and the next run
+    into the same folder works."""
+    import os
+    import signal
+    import subprocess
+    import time
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "reformkit.cli", "render", str(GOOD), str(SCENARIOS_DIR / "more-og-romsdal-4.yaml"),
+           "--out", str(out), "--jobs", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen: set[int] = set()
+    kernels: list[int] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and len(kernels) < 2:
+        seen |= _descendants(proc.pid)
+        kernels = [p for p in seen if _alive(p) and "ipykernel" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")]
+        time.sleep(0.2)
+    assert len(kernels) >= 2, "two kernels never started"
+    time.sleep(1.0)
+    seen |= _descendants(proc.pid)
+    if how == "Ctrl+C":
+        os.killpg(proc.pid, signal.SIGINT)          # what a terminal sends: the whole foreground group
+    else:
+        proc.send_signal({"SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}.get(how, signal.SIGINT))
+    _, err = proc.communicate(timeout=30)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(_alive(p) for p in seen):
+        time.sleep(0.1)
+    assert not [p for p in seen if _alive(p)], f"processes left behind: {err}"
+    assert not list(out.glob("*.html"))
+    if how == "SIGKILL":
+        assert proc.returncode == -signal.SIGKILL
+        return
+    assert proc.returncode == (143 if how == "SIGTERM" else 130), err
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("Rapporter")]
+    assert len(lines) == 1 and "avbrutt" in lines[0] and "Traceback" not in err, err
+    assert not [p.name for p in out.rglob("*") if p.name.startswith(".") or p.suffix == ".tmp"]
+    if how == "SIGTERM":
+        again = subprocess.run([sys.executable, "-m", "reformkit.cli", "render", "--kommune", "1837", "--out",
+                                str(out)], capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+        assert (out / "kommune-1837.html").is_file() and (out / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_notebooks_run_from_jupyterlab_as_they_are(tmp_path):
+    """JupyterLab runs a notebook in notebooks/, with the parameters cell's defaults; papermill's ``-p``
+    passes numbers as numbers. The county notebook also runs on 2019 borders."""
+    import papermill as pm
+    from reformkit.paths import notebook_file, project_dir
+    runs = [("scenario_report.ipynb", {}), ("county_overview.ipynb", {"fylkesnummer": 46}),
+            ("county_overview.ipynb", {"fylkesnummer": "15", "borders": 2019})]
+    for name, params in runs:
+        nb = pm.execute_notebook(str(notebook_file(name)), str(tmp_path / name), parameters=params,
+                                 kernel_name=report.KERNEL_NAME, progress_bar=False,
+                                 cwd=str(project_dir() / "notebooks"), extra_arguments=report.KERNEL_ARGS)
+        errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, (name, params, errors)
+
+
+def test_export_mime_types_match_what_the_notebooks_display():
+    """report.render reads the MIME types the narrative's tables and the offline charts write (kept as plain
+    constants there, so a batch with nothing to do imports neither altair nor pandas)."""
+    from reformkit import narrative
+    from reformkit.charts import embed
+    from reformkit.report import render
+    assert render.TABLE_MIME == narrative.TABLE_MIME and render.CHART_MIME == embed.CHART_MIME
+
+
+def test_workbook_cells_are_numbers_with_formats():
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from reformkit.narrative import table
+    from reformkit.report.exports import workbook_bytes
+    df = pd.DataFrame({"Kommune": ["Ålesund", "Smøla"], "Nr.": ["1508", "1573"], "Innbyggere": ["67\u00a0114", "2\u00a0098"],
+                       "Endring": ["+1,5 %", "-0,3 %"], "Reisetid": ["87 min", "–"], "Kostnad": ["12,3 mill. kr", "ikke beregnet"],
+                       "År": [2024, 2024]})
+    wb = load_workbook(io.BytesIO(workbook_bytes([table(df, "Kommuner: [test]").export()], "Tittel")))
+    ws = wb[wb.sheetnames[0]]
+    assert wb.sheetnames == ["Kommuner- -test-"]                       # characters Excel forbids replaced
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert rows[0] == ["Kommune", "Nr.", "Innbyggere", "Endring", "Reisetid", "Kostnad", "År"]
+    assert rows[1] == ["Ålesund", "1508", 67114, 0.015, 87, 12.3, 2024]   # a kommunenummer stays text
+    assert rows[2] == ["Smøla", "1573", 2098, -0.003, None, "ikke beregnet", 2024]
+    assert ws["C2"].number_format == "#,##0" and "%" in ws["D2"].number_format
+    assert ws["F2"].number_format == '#,##0.0" mill. kr"' and ws["E2"].number_format == '#,##0" min"'
+    assert workbook_bytes([table(df, "A").export()], "T") == workbook_bytes([table(df, "A").export()], "T")
+
+
+def test_kommune_profile_takes_a_kostra_file(tmp_path, capsys):
+    kostra = Path(__file__).parent / "fixtures" / "kostra_meloy_2022.csv"
+    tasks, _ = report.plan([], tmp_path, kommuner=["Meløy"], kostra=kostra)
+    assert tasks[0].parameters == {"kommunenummer": "1837", "kostra_csv": str(kostra.resolve())}
+    assert tasks[0].inputs == [str(kostra.resolve())]           # a changed file renders the profile again
+    assert main(["render", "--fylke", "15", "--kostra", str(kostra), "--out", str(tmp_path)]) == 2
+    assert "--kostra" in capsys.readouterr().err

@@ -39,6 +39,8 @@ EMBED_OPTIONS: dict[str, Any] = {
 }
 RENDERER = "reformkit-offline"
 CHART_CLASS = "rk-chart"
+#: The MIME type that carries a report chart's Vega-Lite spec beside its HTML (for the SVG/PNG export).
+CHART_MIME = "application/vnd.reformkit.chart+json"
 
 _counter = {"n": 0}
 
@@ -60,12 +62,12 @@ def embed_html(spec: dict, element_id: str) -> str:
             f'+{_dumps(element_id)}+": "+e);}});}})();</script>')
 
 
-def _offline_renderer(spec: dict, **metadata: Any) -> dict[str, str]:
+def _offline_renderer(spec: dict, **metadata: Any) -> dict[str, Any]:
     _counter["n"] += 1
-    return {"text/html": embed_html(spec, f"rk-chart-{_counter['n']}")}
+    return {"text/html": embed_html(spec, f"rk-chart-{_counter['n']}"), CHART_MIME: spec}
 
 
-def _offline_bundle(chart: alt.TopLevelMixin) -> dict[str, str]:
+def _offline_bundle(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """IPython display of a chart in reports. Unlike altair's own display, which prints a traceback and shows
     nothing, an invalid chart raises, so the report fails with the error. The specs are checked against the
     schema in the test suite; skipping that here saves a few hundred milliseconds per report."""

@@ -1,7 +1,7 @@
 """Line, bar, pyramid, strip and waterfall charts on tidy tables (Norwegian labels)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import altair as alt
 import numpy as np
@@ -9,36 +9,97 @@ import pandas as pd
 
 from ..fmt import nb_float, nb_int
 from ..narrative.labels import CHART as L
-from .style import PALETTE
+from .style import LINES_MAX, PALETTE, PRINT_WIDTH, colour_scale
 
 INT = ",d"      # d3 format: thousands grouped with the locale's separator (no-break space)
 DEC1 = ",.1f"
 
 
-def _colour(field: str, title: str, domain: Sequence[str] | None = None) -> alt.Color:
-    scale = alt.Scale(domain=list(domain), range=PALETTE[:len(domain)]) if domain and len(domain) <= len(PALETTE) \
-        else alt.Scale(range=PALETTE)
-    return alt.Color(f"{field}:N", title=title, scale=scale)
+def _colour(field: str, title: str, domain: Sequence[str] | None = None,
+            colours: Mapping[str, str] | None = None) -> alt.Color:
+    if colours or (domain and len(domain) <= len(PALETTE)):
+        return alt.Color(f"{field}:N", title=title, scale=alt.Scale(**colour_scale(list(domain or colours), colours)))
+    return alt.Color(f"{field}:N", title=title, scale=alt.Scale(range=PALETTE))
+
+
+def _year_axis(years: Sequence[int]) -> alt.X:
+    """Whole years only: a short span gets every year as a tick (a quantitative axis would print 2018 twice
+    for 2017.5 and 2018.5); a long one every second or fifth."""
+    years = sorted({int(y) for y in years})
+    step = 1 if len(years) <= 12 else 2 if len(years) <= 24 else 5
+    ticks = [y for y in years if (y - years[0]) % step == 0] if years else []
+    return alt.X("year:Q", title=L["year"], scale=alt.Scale(nice=False, domain=[years[0], years[-1]]) if years else
+                 alt.Undefined, axis=alt.Axis(format="d", values=ticks, labelAngle=0, labelOverlap=True))
+
+
+def _series_lines(d: pd.DataFrame, series: str, value: str, y_title: str, y_format: str, tooltip: list, *,
+                  observed_until: int | None, title, series_title: str, colours: Mapping[str, str] | None,
+                  width: int, height: int, relative: bool = False):
+    """One line per series, solid while observed and dashed when projected. Up to :data:`LINES_MAX` lines
+    share one chart with a legend; more become small multiples, one panel per series named above it, all on
+    one scale so the panels compare. With ``relative`` the panels show the change in per cent since the first
+    year (population: a kommune of 2 000 and one of 200 000 on one scale); the tooltip keeps the numbers."""
+    domain = list(dict.fromkeys(d[series].astype(str)))
+    x = _year_axis(d["year"])
+    if len(domain) <= LINES_MAX:
+        y = alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=False))
+        enc = dict(x=x, y=y, color=_colour(series, series_title, domain, colours), tooltip=tooltip)
+        return _observed_then_projected(d, enc, observed_until).properties(title=title, width=width, height=height)
+    if relative:
+        first = d.sort_values("year").groupby(series)[value].transform("first")
+        d = d.assign(endring=(d[value] / first - 1) * 100)
+        value, y_format = "endring", DEC1
+        title = _relative_title(title, int(d["year"].min()))
+    colour = alt.Color(f"{series}:N", legend=None, scale=alt.Scale(**colour_scale(domain, colours)))
+    y = alt.Y(f"{value}:Q", title=None, axis=alt.Axis(format=y_format, tickCount=4), scale=alt.Scale(zero=relative))
+    enc = dict(x=x.axis(format="d", values=_sparse(d["year"]), labelAngle=0, title=None), y=y, color=colour,
+               tooltip=tooltip)
+    obs = observed_until if observed_until is not None and int(d["year"].max()) > observed_until else None
+    lines = [alt.Chart().mark_line(point=False).encode(**enc).transform_filter(
+        alt.datum.year <= obs if obs is not None else alt.datum.year > -1)]
+    if obs is not None:
+        lines.append(alt.Chart().mark_line(strokeDash=[5, 3]).encode(**enc).transform_filter(alt.datum.year >= obs))
+    if relative:
+        lines.append(alt.Chart().mark_rule(color="#888", strokeWidth=0.8).encode(y=alt.datum(0)))
+    columns = 4 if width >= 500 else 3
+    panel = max(110, (min(width, PRINT_WIDTH - 40) - 30 * columns) // columns)
+    return alt.layer(*lines, data=d).properties(width=panel, height=70).facet(
+        facet=alt.Facet(f"{series}:N", title=None, sort=domain, header=alt.Header(labelFontSize=11, labelLimit=panel)),
+        columns=columns).properties(title=title)
+
+
+def _relative_title(title, base: int):
+    """The title of relative small multiples: what the panels show, then (if any) the solid/dashed note."""
+    text = title.text if isinstance(title, alt.TitleParams) else title
+    sub = [L["change_since"].format(year=base)]
+    if isinstance(title, alt.TitleParams) and title.subtitle is not alt.Undefined:
+        sub.append(title.subtitle)
+    return alt.TitleParams(text, subtitle=sub)
+
+
+def _sparse(years) -> list[int]:
+    """First, middle and last year: what a small panel has room for."""
+    ys = sorted({int(y) for y in years})
+    return sorted({ys[0], ys[len(ys) // 2], ys[-1]}) if ys else []
 
 
 def population_lines(df: pd.DataFrame, *, series: str = "name", value: str = "population",
                      observed_until: int | None = None, title: str = L["population_title"], y_title: str = L["population"],
-                     series_title: str = L["unit"], width: int = 560, height: int = 300) -> alt.LayerChart:
+                     series_title: str = L["unit"], width: int = 560, height: int = 300,
+                     colours: Mapping[str, str] | None = None) -> alt.LayerChart | alt.FacetChart:
     """Population per year, one line per ``series``; years after ``observed_until`` dashed (projection).
 
-    ``df`` columns: ``series``, year, ``value``.
+    ``df`` columns: ``series``, year, ``value``. ``colours`` gives each series its colour (by name, e.g. the
+    blocks' colours, or each kommune its block's). Many series become small multiples (:data:`LINES_MAX`).
     """
     d = df[[series, "year", value]].copy()
     d["year"] = d["year"].astype(int)
     d[L["population"]] = d[value].map(nb_int)
-    domain = list(dict.fromkeys(d[series].astype(str)))
-    enc = dict(x=alt.X("year:Q", title=L["year"], axis=alt.Axis(format="d", tickMinStep=1)),
-               y=alt.Y(f"{value}:Q", title=y_title, axis=alt.Axis(format=INT), scale=alt.Scale(zero=False)),
-               color=_colour(series, series_title, domain),
-               tooltip=[alt.Tooltip(f"{series}:N", title=series_title), alt.Tooltip("year:Q", title=L["year"]),
-                        alt.Tooltip(f"{L['population']}:N")])
-    return _observed_then_projected(d, enc, observed_until).properties(
-        title=_title(title, observed_until), width=width, height=height)
+    tip = [alt.Tooltip(f"{series}:N", title=series_title), alt.Tooltip("year:Q", title=L["year"]),
+           alt.Tooltip(f"{L['population']}:N")]
+    return _series_lines(d, series, value, y_title, INT, tip, observed_until=observed_until, colours=colours,
+                         title=_title(title, observed_until, d), series_title=series_title, width=width, height=height,
+                         relative=True)
 
 
 def _observed_then_projected(d: pd.DataFrame, enc: dict, observed_until: int | None) -> alt.Chart | alt.LayerChart:
@@ -49,27 +110,25 @@ def _observed_then_projected(d: pd.DataFrame, enc: dict, observed_until: int | N
                      alt.Chart(d[d.year >= observed_until]).mark_line(point=True, strokeDash=[5, 3]).encode(**enc))
 
 
-def _title(title: str, observed_until: int | None):
-    if observed_until is None:
+def _title(title: str, observed_until: int | None, d: pd.DataFrame | None = None):
+    """The title, with a subtitle on solid and dashed lines only when some years are projected."""
+    if observed_until is None or (d is not None and int(d["year"].max()) <= observed_until):
         return title
     return alt.TitleParams(title, subtitle=L["observed_projected"].format(year=observed_until))
 
 
 def support_ratio_lines(df: pd.DataFrame, *, series: str = "name", observed_until: int | None = None,
                         title: str = L["support_title"], series_title: str = L["unit"],
-                        width: int = 560, height: int = 280) -> alt.LayerChart:
+                        width: int = 560, height: int = 280,
+                        colours: Mapping[str, str] | None = None) -> alt.LayerChart | alt.FacetChart:
     """Old-age support ratio per year, one line per ``series``. ``df`` columns: ``series``, year, ratio."""
     d = df[[series, "year", "ratio"]].copy()
     d["year"] = d["year"].astype(int)
     d[L["support"]] = d["ratio"].map(lambda v: nb_float(v, 2))
-    domain = list(dict.fromkeys(d[series].astype(str)))
-    enc = dict(x=alt.X("year:Q", title=L["year"], axis=alt.Axis(format="d", tickMinStep=1)),
-               y=alt.Y("ratio:Q", title=L["support_axis"], axis=alt.Axis(format=DEC1), scale=alt.Scale(zero=False)),
-               color=_colour(series, series_title, domain),
-               tooltip=[alt.Tooltip(f"{series}:N", title=series_title), alt.Tooltip("year:Q", title=L["year"]),
-                        alt.Tooltip(f"{L['support']}:N")])
-    chart = _observed_then_projected(d, enc, observed_until)
-    return chart.properties(title=_title(title, observed_until), width=width, height=height)
+    tip = [alt.Tooltip(f"{series}:N", title=series_title), alt.Tooltip("year:Q", title=L["year"]),
+           alt.Tooltip(f"{L['support']}:N")]
+    return _series_lines(d, series, "ratio", L["support_axis"], DEC1, tip, observed_until=observed_until, colours=colours,
+                         title=_title(title, observed_until, d), series_title=series_title, width=width, height=height)
 
 
 def _age_band(age: np.ndarray, width: int = 5, top: int = 90) -> np.ndarray:
@@ -110,24 +169,33 @@ def age_pyramid(pop: pd.DataFrame, *, years: Sequence[int], title: str = L["age_
     return alt.hconcat(*charts).properties(title=title)
 
 
-def travel_time_chart(df: pd.DataFrame, *, title: str = L["travel_title"], width: int = 520) -> alt.Chart:
-    """Travel minutes from each kommune to its block centre: one row per block, a dot per kommune.
+def travel_time_chart(df: pd.DataFrame, *, title: str = L["travel_title"], width: int = 420,
+                      colours: Mapping[str, str] | None = None) -> alt.FacetChart:
+    """Travel minutes from each kommune to its block centre: a labelled bar per kommune (its name on the
+    axis, the minutes at the bar's end), one group per block headed by the block's name, in the block's colour.
 
     ``df`` columns: kommune, block, minutes (and optionally track).
     """
     d = df.copy()
     d[L["minutes"]] = d["minutes"].map(lambda v: nb_float(v, 0))
-    domain = list(dict.fromkeys(d["block"].astype(str)))
+    d["tekst"] = d["minutes"].map(lambda v: f"{nb_float(v, 0)} min" if v == v else "–")
+    present = list(dict.fromkeys(d["block"].astype(str)))
+    domain = [b for b in (colours or {}) if b in set(present)] + [b for b in present if b not in (colours or {})]
     tip = [alt.Tooltip("kommune:N", title=L["kommune"]), alt.Tooltip("block:N", title=L["block"]),
            alt.Tooltip(f"{L['minutes']}:N", title=L["travel_minutes"])]
     if "track" in d.columns:
         tip.append(alt.Tooltip("track:N", title=L["track"]))
-    return alt.Chart(d).mark_circle(size=80, opacity=0.85).encode(
-        x=alt.X("minutes:Q", title=L["travel_axis"], axis=alt.Axis(format="d")),
-        y=alt.Y("block:N", title=None, sort=domain),
-        color=_colour("block", L["block"], domain).legend(None),
-        tooltip=tip,
-    ).properties(title=title, width=width, height=max(60, 32 * len(domain)))
+    top = float(d["minutes"].max()) if d["minutes"].notna().any() else 1.0
+    x = alt.X("minutes:Q", title=L["travel_axis"], axis=alt.Axis(format="d"), scale=alt.Scale(domain=[0, top * 1.15]))
+    y = alt.Y("kommune:N", title=None, sort="-x")
+    bars = alt.Chart().mark_bar(height=alt.RelativeBandSize(0.7)).encode(
+        x=x, y=y, color=alt.Color("block:N", legend=None, scale=alt.Scale(**colour_scale(domain, colours))),
+        tooltip=tip)
+    text = alt.Chart().mark_text(align="left", dx=3, fontSize=10, color="#333").encode(x=x, y=y, text="tekst:N")
+    return alt.layer(bars, text, data=d).properties(width=width, height=alt.Step(15)).facet(
+        row=alt.Row("block:N", title=None, sort=domain, header=alt.Header(labelAngle=0, labelAlign="left",
+                                                                          labelFontWeight="bold", labelFontSize=11)),
+        spacing=6).resolve_scale(y="independent").properties(title=title)
 
 
 def bar_chart(df: pd.DataFrame, category: str, value: str, *, title: str, value_title: str,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -13,12 +14,28 @@ from .common import port_number, positive_float, positive_int
 def cmd_render(args: argparse.Namespace) -> int:
     """Render reports; every failure is listed but never stops the others.
 
-    Exit status: 0 all rendered; 2 when every failure was an invalid scenario file (a user error); 1 otherwise.
+    Exit status: 0 all rendered; 2 a user error (bad option, unwritable --out, and when every failure was an
+    invalid scenario file); 1 otherwise; 130 / 143 when Ctrl+C / SIGTERM stopped it (workers, kernels and
+    half-written files gone).
     """
-    from ..report import render_batch
-    result = render_batch(args.scenarios, args.out, jobs=args.jobs)
+    from ..report import Interrupted, render_batch
+    if not (args.scenarios or args.fylke or args.kommune):
+        raise ReformkitError("ingenting å lage: gi scenariofiler, --fylke eller --kommune")
+    try:
+        if args.kostra and not args.kommune:
+            raise ReformkitError("--kostra gjelder kommuneprofiler: gi også --kommune")
+        result = render_batch(args.scenarios, args.out, jobs=args.jobs, fylker=args.fylke or (),
+                              kommuner=args.kommune or (), borders=args.borders, force=args.force,
+                              kostra=args.kostra)
+    except Interrupted as exc:
+        what = "Ctrl+C" if exc.signum == signal.SIGINT else "SIGTERM"
+        print(f"reformkit: avbrutt ({what}); {exc.done} av {exc.total} rapporter ble ferdige, ingen halvferdige "
+              f"filer er igjen", file=sys.stderr)
+        return exc.exit_code
     for o in result.outcomes:
-        if o.ok:
+        if o.skipped:
+            print(f"  uendret {o.task.out}")
+        elif o.ok:
             print(f"  ok    {o.task.out}  ({nb_int(o.bytes / 1024)} kB, {nb_float(o.seconds)} s)")
         else:
             print(f"  FEIL  {o.task.label}: {o.error}", file=sys.stderr)
@@ -56,10 +73,25 @@ def cmd_workshop(args: argparse.Namespace) -> int:
 
 def add_commands(sub) -> None:
     """Add ``render`` and ``workshop`` to the subcommand parser."""
-    r = sub.add_parser("render", help="render scenario reports (HTML) with papermill + nbconvert")
-    r.add_argument("scenarios", nargs="+", help="scenario YAML files")
+    r = sub.add_parser("render", help="render reports (HTML, Excel, SVG/PNG) with papermill + nbconvert",
+                       description="Render scenario reports (with a county overview per fylke of their area and a "
+                                   "comparison of scenarios of the same area), county overviews and kommune "
+                                   "profiles. A report whose inputs did not change since it was rendered into "
+                                   "--out is not rendered again; index.html lists every report of the folder.",
+                       epilog="examples:\n  reformkit render data/scenarios/*.yaml --out reports --jobs 2\n"
+                              "  reformkit render --fylke 15 46\n  reformkit render --fylke all --jobs 2\n"
+                              "  reformkit render --kommune 1837 Meløy",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    r.add_argument("scenarios", nargs="*", help="scenario YAML files")
+    r.add_argument("--fylke", nargs="+", metavar="FYLKE", help="county overviews: fylkesnummer or name, or 'all'")
+    r.add_argument("--kommune", nargs="+", metavar="KOMMUNE", help="kommune profiles: kommunenummer or name")
+    r.add_argument("--kostra", metavar="CSV", help="a filled KOSTRA file for the kommune profiles' beste praksis "
+                                                  "(`reformkit kostra template`)")
+    r.add_argument("--borders", type=int, default=2024, choices=(2019, 2024),
+                   help="borders of --fylke and --kommune (default 2024)")
     r.add_argument("--out", default="reports", help="output folder (default reports/)")
     r.add_argument("--jobs", type=positive_int, default=1, help="reports rendered in parallel (default 1)")
+    r.add_argument("--force", action="store_true", help="render every report, even those whose inputs are unchanged")
     r.set_defaults(func=cmd_render)
 
     w = sub.add_parser("workshop", help="start the live workbench (Voilà) for a workshop",

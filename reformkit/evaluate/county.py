@@ -17,6 +17,20 @@ def names(atlas: Atlas, codes: Sequence[str]) -> list[str]:
     return [str(atlas.kommuner.at[c, "kommunenavn_kort"]) for c in codes]
 
 
+def fylke_code(atlas: Atlas, value: str | int) -> str:
+    """The fylkesnummer of ``value``: ``"15"``, ``15`` (papermill's ``-p fylkesnummer 15`` passes a number),
+    ``"5"`` or the fylke's name; a DataError names an unknown one and lists the valid ones."""
+    fylker = atlas.fylker
+    text = str(value).strip()
+    codes = list(fylker["fylkesnummer"].astype(str))
+    if text.isdigit() and text.zfill(2) in codes:
+        return text.zfill(2)
+    by_name = {str(n).split(" - ")[0].casefold(): str(c) for c, n in zip(fylker["fylkesnummer"], fylker["fylkesnavn"])}
+    if text.casefold() in by_name:
+        return by_name[text.casefold()]
+    raise DataError(f"fylke {value!r}: ikke et fylke med {atlas.borders}-grenser (gyldige: {', '.join(sorted(codes))})")
+
+
 def fylke_name(atlas: Atlas, fylkesnummer: str) -> str:
     """The fylke's name (first form when it has several, e.g. Sami names)."""
     row = atlas.fylker.loc[atlas.fylker["fylkesnummer"] == fylkesnummer]

@@ -62,6 +62,8 @@ def ba_centre_flags(kommuner: pd.DataFrame) -> pd.Series:
     >>> int(ba_centre_flags(atlas.kommuner).sum())
     167
     """
+    if "ba_reisetid_min" not in kommuner.columns:   # the 2019 register has regions but no travel times
+        return pd.Series(False, index=kommuner.index)
     t = pd.to_numeric(kommuner["ba_reisetid_min"], errors="coerce")
     return (t == t.groupby(region_key(kommuner["ba_nr"])).transform("min")).fillna(False).astype(bool)
 

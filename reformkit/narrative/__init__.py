@@ -10,10 +10,10 @@ worded result document), :mod:`.county` (county overview), :mod:`.scenario` (one
 terminal summary of ``reformkit evaluate``).
 """
 from . import compare, economy, labels, method, population, profile, scenario
-from .common import change_text, join_nb, names, note_html, sources_md, table_html, thresholds
+from .common import TABLE_MIME, Table, change_text, join_nb, md, names, note_html, sources_md, table, table_html, text, thresholds
 from .county import (apportioned_until, ba_map_table, ba_regions, candidates, complete_years, county_change,
                      county_change_title, county_kommune_table, county_population, county_summary, county_tables,
-                     county_years, fylke_name, kommune_totals)
+                     county_years, fylke_code, fylke_name, kommune_totals)
 from .labels import NOT_COMPUTED
 from .notices import document, notice_text, worded
 from .population import format_backtest, method_note
@@ -21,7 +21,8 @@ from .propose import block_names, proposal_scenario, proposal_summary, sweep_dis
 from .summary import summary_text
 
 __all__ = ["compare", "economy", "labels", "method", "population", "profile", "scenario",
-           "NOT_COMPUTED", "change_text", "join_nb", "names", "note_html", "sources_md", "table_html", "thresholds",
+           "NOT_COMPUTED", "TABLE_MIME", "Table", "change_text", "join_nb", "md", "names", "note_html", "sources_md",
+           "table", "table_html", "text", "thresholds", "fylke_code",
            "apportioned_until", "ba_map_table", "ba_regions", "candidates", "complete_years", "county_change",
            "county_change_title", "county_kommune_table", "county_population", "county_summary", "county_tables",
            "county_years", "fylke_name", "kommune_totals", "document", "notice_text", "worded", "format_backtest",

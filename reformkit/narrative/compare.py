@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Sequence
 import pandas as pd
 
 from ..fmt import nb_float, nb_int, nb_mill, nb_minutes
+from .common import join_nb
 from .labels import NOT_COMPUTED
 
 if TYPE_CHECKING:
@@ -65,22 +66,59 @@ def compare_long(results: Sequence) -> pd.DataFrame:
     return pd.DataFrame([figures(r) for r in results])
 
 
+def _best(f: pd.DataFrame, column: str, lowest: bool) -> pd.DataFrame:
+    """Every scenario with the best value of ``column`` (a tie gives several rows)."""
+    values = f[column]
+    if values.isna().all():
+        return f.iloc[:0]
+    best = values.min() if lowest else values.max()
+    return f[values == best]
+
+
+def _names(rows: pd.DataFrame) -> str:
+    return join_nb([f"«{n}»" for n in rows["name"]])
+
+
+def _verdict(rows: pd.DataFrame, total: int, what: str, detail: str) -> str:
+    """"<what> gir «A» (<detail>)." for one winner; a tie names every one of them, or says all are equal."""
+    if len(rows) == 1:
+        return f"{what} gir {_names(rows)} ({detail})."
+    if len(rows) == total:
+        return f"{what}: alle scenarioene er like ({detail})."
+    return f"{what}: likt mellom {_names(rows)} ({detail})."
+
+
+def same_area(results: Sequence) -> bool:
+    """True when every scenario covers the same kommuner on the same borders over the same years (their
+    figures are then directly comparable)."""
+    keys = {(r.scenario.borders, tuple(sorted(r.kommuner.index)), r.years[0], r.years[-1]) for r in results}
+    return len(keys) <= 1
+
+
 def compare_summary(results: Sequence) -> str:
-    """Which option gives fewest kommuner, the largest smallest unit, the shortest longest trip, in Markdown."""
+    """Which option gives fewest kommuner, the largest smallest unit, the shortest longest trip, in Markdown;
+    ties are reported as ties, and scenarios of different areas, borders or years are flagged first."""
     f = compare_long(results)
     if f.empty:
         return "Ingen scenarioer å sammenligne."
+    f = f.assign(max_travel=f["max_travel"].round(0))   # a tie is a tie in the minutes the reader sees
     lines = [f"Sammenligningen omfatter {len(f)} scenarioer."]
-    few = f.loc[f["after"].idxmin()]
-    lines.append(f"Færrest kommuner etter reformen gir «{few['name']}» ({few['after']} kommuner, fra {few['before']}).")
-    if f["smallest_pop"].notna().any():
-        big = f.loc[f["smallest_pop"].idxmax()]
-        lines.append(f"Størst minste kommune gir «{big['name']}» ({big['smallest_name']}, "
-                     f"{nb_int(big['smallest_pop'])} innbyggere i {big['horizon']}).")
-    if f["max_travel"].notna().any():
-        near = f.loc[f["max_travel"].idxmin()]
-        lines.append(f"Kortest lengste reisetid til et senter har «{near['name']}» "
-                     f"({nb_minutes(near['max_travel'])}).")
-    if len(set(f["borders"])) > 1 or len(set(f["horizon"])) > 1:
-        lines.append("Merk: scenarioene gjelder ulike grenser, områder eller år; tallene er ikke direkte sammenlignbare.")
-    return " ".join(lines)
+    few = _best(f, "after", lowest=True)
+    first = few.iloc[0]
+    lines.append(_verdict(few, len(f), "Færrest kommuner etter reformen",
+                          f"{first['after']} kommuner" + (f", fra {first['before']}" if len(few) == 1 else "")))
+    big = _best(f, "smallest_pop", lowest=False)
+    if len(big):
+        b = big.iloc[0]
+        lines.append(_verdict(big, len(f), "Størst minste kommune",
+                              f"{b['smallest_name']}, {nb_int(b['smallest_pop'])} innbyggere i {b['horizon']}"
+                              if big["smallest_name"].nunique() == 1 else f"{nb_int(b['smallest_pop'])} innbyggere"))
+    near = _best(f, "max_travel", lowest=True)
+    if len(near):
+        lines.append(_verdict(near, len(f), "Kortest lengste reisetid til et senter",
+                              nb_minutes(near.iloc[0]["max_travel"])))
+    text = " ".join(lines)
+    if not same_area(results):
+        text = ("**Merk: scenarioene gjelder ulike områder, grenser eller år; tallene er ikke direkte "
+                "sammenlignbare.**\n\n" + text)
+    return text

@@ -153,8 +153,8 @@ def scorecard_table(res: ScenarioResult, block: str) -> pd.DataFrame:
 
 
 def governance_md(res: ScenarioResult, block: str) -> str:
-    """The scorecard's verdict and every pitfall that fires or is still open, with the research report's
-    lesson (sources/004)."""
+    """The scorecard's verdict and every pitfall that fires or is still open (their lessons stand once, in the
+    method section: :func:`pitfall_lessons_md`)."""
     doc = res.cooperation[block]["scorecard"]
     vocab = _vocabulary(res)
     lines = [f"Styring og legitimitet (input, throughput, output): {SCORECARD_STATUS.get(doc['status'], doc['status'])}, "
@@ -163,8 +163,23 @@ def governance_md(res: ScenarioResult, block: str) -> str:
         if v["status"] == "clear":
             continue
         state = "varsler" if v["status"] == "fires" else "ikke avklart ennå"
-        lines.append(f"- **{vocab.label('pitfalls', p)}** ({state}): {vocab.values['pitfalls'][p]['lesson']}")
+        lines.append(f"- **{vocab.label('pitfalls', p)}**: {state} (se styringsfellene under Metode).")
     return "\n".join(lines)
+
+
+def pitfall_lessons_md(res: ScenarioResult) -> str:
+    """The research report's lesson for each governance pitfall that fires or is open in some block, once
+    (sources/004); "" when there is none."""
+    vocab = _vocabulary(res)
+    seen: dict[str, None] = {}
+    for block in blocks_with_cooperation(res):
+        for p, v in res.cooperation[block]["scorecard"]["pitfalls"].items():
+            if v["status"] != "clear":
+                seen[p] = None
+    if not seen:
+        return ""
+    lines = [f"- **{vocab.label('pitfalls', p)}**: {vocab.values['pitfalls'][p]['lesson']}" for p in seen]
+    return "**Styringsfellene i forpliktende samarbeid** (forskningsrapportens lærdommer)\n\n" + "\n".join(lines)
 
 
 def flags_md(res: ScenarioResult, block: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..evaluate.county import (apportioned_until, complete_years, county_population, county_tables, county_years,
-                               fylke_name, kommune_totals, names)
+                               fylke_code, fylke_name, kommune_totals, names)
 from ..fmt import nb_float, nb_int, nb_pct
 from ..population import old_age_support_ratio
 from ..params import Criteria
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..evaluate.result import ScenarioResult
 
 __all__ = ["apportioned_until", "complete_years", "county_population", "county_tables", "county_years",
-           "fylke_name", "kommune_totals", "county_summary", "county_change", "county_change_title",
+           "fylke_code", "fylke_name", "kommune_totals", "county_summary", "county_change", "county_change_title",
            "ba_map_table", "county_kommune_table", "ba_regions", "candidates"]
 
 
@@ -140,6 +140,8 @@ def candidates(ranked: pd.DataFrame, n: int = 10) -> tuple[str, pd.DataFrame | N
             out[col] = out[col].map({True: "ja", False: "nei"})
         elif col == "innpendling_pct":
             out[col] = out[col].map(lambda v: nb_float(v, 1))
+        elif col == "score":
+            out[col] = out[col].map(lambda v: nb_float(v, 2))
         elif col in ("population", "rank") or col.startswith("reach_"):
             out[col] = out[col].map(nb_int)
     cols = ["rank", "kommunenavn"] + [c for c in out.columns if c not in ("rank", "kommunenavn", "kommunenummer")]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..cooperation import load_forms
 from ..economy import waterfall_table
-from ..fmt import nb_int, nb_mill
+from ..fmt import nb_int, nb_mill, nb_signed_mill
 from .common import join_nb
 from .labels import MERGER_COMPONENT, NEED_SERVICE_SHORT, NET_PRESENT_VALUE, NOT_COMPUTED
 from .notices import notice_text
@@ -84,15 +84,39 @@ def block_economy_md(res: ScenarioResult, block: str) -> str:
         a, b = need[str(base)], need[str(last)]
         changes = [(NEED_SERVICE_SHORT.get(k, k), b[k] - a[k]) for k in ("barnehage", "grunnskole", "pleie_omsorg", "other")
                    if k in a and k in b]
-        txt = ", ".join(f"{label.lower()} {'+' if d > 0 else ''}{nb_mill(d)}" for label, d in changes)
+        txt = ", ".join(f"{label.lower()} {nb_signed_mill(d)}" for label, d in changes)
         parts.append(f"Demografisk kostnadspress {base}–{last} (utgiftsbehov etter alderskriteriene, hele blokken): "
-                     f"{'+' if b['total'] - a['total'] > 0 else ''}{nb_mill(b['total'] - a['total'])} ({txt}).")
-    for item in map(notice_text, e.get("not_computed", [])):
-        parts.append(f"- {item}" if NOT_COMPUTED in item.lower() else f"- Ikke beregnet: {item}")
-    for note in e.get("notes", []):
-        parts.append(f"- {notice_text(note)}")
-    return "\n\n".join(p for p in parts if not p.startswith("- ")) + (
-        "\n\n" + "\n".join(p for p in parts if p.startswith("- ")) if any(p.startswith("- ") for p in parts) else "")
+                     f"{nb_signed_mill(b['total'] - a['total'])} ({txt}).")
+    return "\n\n".join(parts)
+
+
+def _caveat(text: str) -> str:
+    return text if NOT_COMPUTED in text.lower() else f"Ikke beregnet: {text}"
+
+
+def economy_caveats(res: ScenarioResult) -> list[tuple[str, list[str]]]:
+    """Every caveat of the blocks' economy once — what is not computed, then the notes — with the blocks it
+    applies to: [(sentence, [block, ...]), ...] in order of first appearance."""
+    seen: dict[str, list[str]] = {}
+    for key, word in (("not_computed", _caveat), ("notes", lambda t: t)):
+        for block in res.blocks.index:
+            for notice in (res.economy.get(block) or {}).get(key, []):
+                seen.setdefault(word(notice_text(notice)), []).append(str(block))
+    return list(seen.items())
+
+
+def economy_caveats_md(res: ScenarioResult) -> str:
+    """The economy's caveats for the method section, each once; one that holds for only some blocks names
+    them ("" when there are none)."""
+    items = economy_caveats(res)
+    if not items:
+        return ""
+    everyone = len(res.blocks)
+    lines = []
+    for text, blocks in items:
+        where = "" if len(set(blocks)) == everyone else f" (gjelder {join_nb(list(dict.fromkeys(blocks)))})"
+        lines.append(f"- {text.rstrip('.')}{where}.")
+    return "**Forbehold i økonomiberegningen**\n\n" + "\n".join(lines)
 
 
 def cooperation_forms() -> pd.DataFrame:

@@ -99,6 +99,42 @@ def sweep_label(column: str) -> str:
     return SWEEP.get(column, column)
 
 
+#: Where the long words of table headers may break, with a hyphen, when a printed table needs the room
+#: (a soft hyphen in the page; the browser knows no Norwegian hyphenation offline). Lower case; a header
+#: word matches whatever its case.
+HYPHENATION = {
+    "sammenslåing": "sammen-slåing", "regionkommune": "region-kommune", "regionkommunen": "region-kommunen",
+    "kommuner": "kom-muner", "samarbeid": "sam-arbeid", "innbyggere": "inn-byggere", "bæreevne": "bære-evne",
+    "kriterier": "kri-terier", "reisetid": "reise-tid", "innsparing": "inn-sparing", "nullpunkt": "null-punkt",
+    "digitalisering": "digitali-sering", "landbruksforvaltning": "landbruks-forvaltning",
+    "innpendling": "inn-pendling", "poengsum": "poeng-sum", "deltaker": "del-taker", "rangering": "range-ring",
+    "samarbeidsform": "samarbeids-form", "bindingsgrad": "bindings-grad", "kommunenr.": "kommune-nr.",
+    "tyngdepunkter": "tyngde-punkter", "sammenligning": "sammen-ligning", "utgiftsbehov": "utgifts-behov",
+    "samarbeidskommune": "samarbeids-kommune", "alderbæreevne": "alder-bære-evne", "kostnader": "kost-nader",
+    "befolkning": "befolk-ning",
+}
+
+
+def hyphenated(text: str) -> str:
+    """``text`` with a soft hyphen (U+00AD) at the break points of :data:`HYPHENATION` in its words.
+
+    >>> hyphenated("Regionkommune 2040").replace("\u00ad", "|")
+    'Region|kommune 2040'
+    """
+    out = []
+    for word in str(text).split(" "):
+        split = HYPHENATION.get(word.lower().rstrip(",:"))
+        if split:
+            parts, pos = split.split("-"), 0
+            pieces = []
+            for part in parts:
+                pieces.append(word[pos:pos + len(part)])
+                pos += len(part)
+            word = "\u00ad".join(pieces) + word[pos:]
+        out.append(word)
+    return " ".join(out)
+
+
 #: Titles, axis names, legends and tooltips of the charts (:mod:`reformkit.charts`).
 CHART = {
     "year": "År",
@@ -106,6 +142,7 @@ CHART = {
     "unit": "Enhet",
     "population_title": "Befolkning",
     "observed_projected": "Heltrukket: registrert t.o.m. {year}. Stiplet: framskrevet.",
+    "change_since": "Endring i prosent fra {year}, samme skala i alle rutene.",
     "support_title": "Alderbæreevne (personer 16–66 år per person 67+)",
     "support_axis": "16–66 år per 67+",
     "support": "Bæreevne",

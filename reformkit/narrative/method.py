@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..fmt import nb_float, nb_pct
 from ..params import load_parameters
-from .labels import NOT_COMPUTED
+from .labels import ALTERNATIVE, NOT_COMPUTED
 
 
 def projection_md(res) -> str:
@@ -11,7 +11,7 @@ def projection_md(res) -> str:
     obs, proj = res.observed_years, res.projected_years
     sc = res.scenario
     lines = [f"**Befolkning.** Registrert folkemengde 1. januar (SSB, tabell 07459) for {obs[0]}–{obs[-1]}"
-             + ("." if not proj else f"; {proj[0]}–{proj[-1]} er framskrevet (alternativ «{sc.projection}»).")]
+             + ("." if not proj else f"; {proj[0]}–{proj[-1]} er framskrevet ({ALTERNATIVE.get(sc.projection, sc.projection)}).")]
     if proj and not sc.projection.startswith("ssb-"):
         p = (res.parameters or load_parameters()).projection
         years, fert = p.get("base_period.years"), p.get("base_period.fertility_years")
@@ -53,7 +53,6 @@ def travel_method_md(accuracy: dict | None = None) -> str:
 
 
 def economy_method_md() -> str:
-    """Where the economy figures come from."""
-    return ("**Økonomi.** Tilskudd og kostnadsnøkkel fra parameterfilene i data/params (kilde og år står i hver "
-            "fil). Utgiftsbehovet regnes bare fra alderskriteriene i kostnadsnøkkelen; en kommune med "
-            "enhetskostnader over landsgjennomsnittet får større press enn tallene viser.")
+    """Where the economy figures come from (its caveats follow, each once: ``economy.economy_caveats_md``)."""
+    return ("**Økonomi.** Tilskudd, kostnadsnøkkel og innsparinger er tall fra reformkits parameterfiler, hvert "
+            "med kilde og år (data/params).")

@@ -175,7 +175,8 @@ def _missing_md(prof: KommuneProfile) -> str:
             f"1. Hent KOSTRA fra SSB med {_KOSTRA_FETCH}, eller\n"
             f"2. skriv en tom mal med {_template_command(prof)}, fyll inn utgiftskorrigerte netto driftsutgifter per "
             f"innbygger for hvert tjenesteområde (fra SSBs KOSTRA-tall eller en analyse), og lag profilen på nytt med "
-            f"parameteren `kostra_csv` satt til filen. `reformkit kostra check kostra.csv` sjekker filen først.\n\n"
+            f"filen: `reformkit render --kommune {prof.kommune} --kostra kostra.csv`. `reformkit kostra check "
+            f"kostra.csv` sjekker filen først.\n\n"
             + (f"Referansekommunene i kommandoen er valgt slik rapporten ellers ville valgt dem ({refs}: de som "
                f"ligner mest på {prof.name} i innbyggertall og utgiftsbehovsindeks); bytt dem gjerne ut."
                if bp.suggested else ""))

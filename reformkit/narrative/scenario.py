@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..fmt import nb_float, nb_int, nb_minutes, nb_pct, nb_signed_pct
 from .common import join_nb
-from .labels import NOT_COMPUTED, TRACK, UNIT_KIND
+from .labels import ALTERNATIVE, NOT_COMPUTED, TRACK, UNIT_KIND
 from .notices import notice_text
 
 if TYPE_CHECKING:
@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 def short(res: ScenarioResult, code: str) -> str:
     """Short Norwegian name of a kommune in the result's scope."""
     return str(res.kommuner.at[code, "kommunenavn_kort"])
+
+
+def alternative(code: str) -> str:
+    """The projection alternative in words ("hovedalternativ"); an unknown code is named as such."""
+    return ALTERNATIVE.get(code, f"framskrivingsalternativet «{code}»")
 
 
 def span(res: ScenarioResult) -> tuple[int, int]:
@@ -37,7 +42,7 @@ def summary(res: ScenarioResult) -> str:
     parts = []
     if sc.description:
         parts.append(sc.description.strip())
-    period = (f"{base}–{last}" + (f", framskrevet med alternativ «{sc.projection}» fra {res.projected_years[0]}"
+    period = (f"{base}–{last}" + (f", framskrevet ({alternative(sc.projection)}) fra {res.projected_years[0]}"
                                   if res.projected_years else ", bare registrerte tall"))
     parts.append(
         f"Scenarioet har {len(b)} {'blokk' if len(b) == 1 else 'blokker'} rundt "
@@ -207,7 +212,7 @@ def travel_text(res: ScenarioResult) -> str:
 def criteria_md(res: ScenarioResult) -> str:
     """The thresholds, their source and the flagged blocks and new kommuner, in Markdown."""
     base, last = span(res)
-    src = res.criteria.get("source", "")
+    src = str(res.criteria.get("source", "")).strip().rstrip(".")
     lines = [f"Kriteriene er folketallsgrenser på {join_nb([nb_int(n) for n in res.thresholds])} innbyggere"
              + (f" (kilde: {src})." if src else ".")]
     for n in res.thresholds:
@@ -218,3 +223,23 @@ def criteria_md(res: ScenarioResult) -> str:
         lines.append(f"- Under {nb_int(n)} i {last}: blokker: {join_nb(b) if b else 'ingen'}; "
                      f"kommuner etter reform: {join_nb(units) if units else 'ingen'}.")
     return "\n".join(lines)
+
+
+def unit_colours(res: ScenarioResult, colours: dict[str, str]) -> dict[str, str]:
+    """Each new kommune's colour: its block's (``colours`` by block name), so the unit charts match the map."""
+    u = res.units[res.units["kind"] != "outside"]
+    return {str(n): colours.get(str(b), "#999999") for n, b in zip(u["name"], u["block"])}
+
+
+def block_legend(res: ScenarioResult, atlas, colours: dict[str, str]) -> str:
+    """A legend of many blocks grouped by the fylke of their centre (for a map too crowded for its own): HTML
+    with each block's colour square and name, escaped."""
+    from .._html import render
+    from ..evaluate.county import fylke_name
+    k = res.kommuner
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name, b in res.blocks.iterrows():
+        f = str(k.at[b["centre"], "fylkesnummer"])
+        groups.setdefault(f, []).append((str(name), colours.get(str(name), "#999999")))
+    return render("legend.html.j2", title="Blokker etter fylke (fargene i kartet)",
+                  groups=[(fylke_name(atlas, f), blocks) for f, blocks in groups.items()])

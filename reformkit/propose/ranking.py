@@ -33,7 +33,8 @@ def rank_candidates(atlas, area, year: int | None = None, travel: pd.DataFrame |
         "population": pop.astype(int),
         "ba_region": k["ba_region"].astype(str),
         "ba_centre": geo.ba_centre_flags(atlas.kommuner).loc[codes].astype(bool),
-        "innpendling_pct": pd.to_numeric(k["innpendling_pct"], errors="coerce"),
+        "innpendling_pct": pd.to_numeric(k["innpendling_pct"], errors="coerce") if "innpendling_pct" in k.columns
+        else float("nan"),   # not in the 2019 register
     }, index=pd.Index(codes, name="kommunenummer"))
     for m in rule.reach_minutes:
         out[f"reach_{m:g}"] = ((minutes <= m).astype(int) @ pop).astype(int)

@@ -41,8 +41,8 @@ class Refused(Exception):
 def slug(name: str) -> str:
     """``"Møre – tre blokker!"`` -> ``"more-tre-blokker"``: lower-case ASCII letters, digits and hyphens (the
     reports' file names)."""
-    from ..report import _slug
-    return _slug(name)[:80]
+    from ..report.plan import slug as report_slug
+    return report_slug(name)[:80]
 
 
 class Saving:
