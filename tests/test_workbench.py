@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import reformkit as rk
+from chromium import free_port
 from reformkit.paths import PROJECT_ROOT, SCENARIOS_DIR
 from reformkit.workbench import Session, slug
 from reformkit.workbench.server import descendants, host_pattern
@@ -252,15 +252,9 @@ def test_host_pattern_matches_only_the_allowed_hosts():
     assert not pattern.match("127.0.0.10")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 def test_workshop_command_serves_the_workbench(tmp_path):
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "reformkit.cli", "workshop", "--port", str(port), "--folder",
                              str(tmp_path)], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})

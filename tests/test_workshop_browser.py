@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -23,28 +20,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from chromium import (chromium, free_port, outside_requests, screenshot, skip_without_chromium, wait_for_port,
+                      wait_until)
 from reformkit.paths import PROJECT_ROOT, SCENARIOS_DIR
 from reformkit.workbench.server import descendants
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+skip_without_chromium()
 
-FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-default-apps", "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-         "--proxy-server=127.0.0.1:9", "--window-size=1366,768"]
 PAYLOAD = '<img src=x onerror="window.__rk_pwned=1">'
-SHOTS = os.environ.get("REFORMKIT_SCREENSHOTS")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +48,12 @@ def hostile_scenario(tmp_path_factory) -> Path:
 def server(hostile_scenario, tmp_path_factory):
     """`reformkit workshop` on a free port with a working folder; stopped with SIGTERM at the end, which must
     leave no process behind."""
-    port, folder = _free_port(), tmp_path_factory.mktemp("work")
+    port, folder = free_port(), tmp_path_factory.mktemp("work")
     proc = subprocess.Popen([sys.executable, "-m", "reformkit.cli", "workshop", str(hostile_scenario), "--port",
                              str(port), "--folder", str(folder), "--closed-seconds", "3"],
                             cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                break
-        time.sleep(0.3)
+    wait_for_port(port, proc)
     info = {"port": port, "folder": folder, "proc": proc, "url": f"http://127.0.0.1:{port}/"}
     yield info
     family = descendants(proc.pid)
@@ -86,40 +66,14 @@ def server(hostile_scenario, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    profile = tempfile.mkdtemp(prefix="rk-chromium-")
-    downloads = tmp_path_factory.mktemp("downloads")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in FLAGS + [f"--user-data-dir={profile}"]:
-        opts.add_argument(flag)
-    opts.add_experimental_option("prefs", {"download.default_directory": str(downloads),
-                                           "download.prompt_for_download": False})
-    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    drv.set_window_size(1366, 768)
-    drv.downloads = downloads
-    yield drv
-    drv.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def _shot(driver, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        driver.save_screenshot(str(Path(SHOTS) / f"{name}.png"))
+    with chromium(loopback=True, logs=("browser", "performance"),
+                  downloads=tmp_path_factory.mktemp("downloads")) as drv:
+        drv.set_window_size(1366, 768)
+        yield drv
 
 
 def _wait(driver, script: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = driver.execute_script(script)
-        if value:
-            return value
-        time.sleep(0.2)
-    _shot(driver, "timed-out")
-    raise AssertionError(f"timed out waiting for: {script}\nsummary table now:\n{_summary(driver)}")
+    return wait_until(driver, script, timeout, lambda: f"summary table now:\n{_summary(driver)}")
 
 
 def _button(driver, label: str):
@@ -154,7 +108,7 @@ def test_workshop_in_the_browser(server, driver):
     _wait(driver, "return document.querySelectorAll('.rk-workbench .vega-embed svg path').length > 20", 120)
     _wait(driver, "return document.querySelector('.rkw-table') !== null")
     time.sleep(1.0)
-    _shot(driver, "1-start")
+    screenshot(driver, "1-start")
 
     # a click on Gjemnes on the map selects it in the controls
     path = _wait(driver, """return Array.from(document.querySelectorAll('.vega-embed path[aria-label]')).find(
@@ -177,7 +131,7 @@ def test_workshop_in_the_browser(server, driver):
                           ".find(t => t.startsWith('Nordmøre')); return r && r.includes('(+') ? r : null;")
     assert after != before
     assert ms < 1500, ms   # goal 400 ms (measured and printed); the bound leaves room for a loaded CI machine
-    _shot(driver, "2-moved")
+    screenshot(driver, "2-moved")
 
     # undo brings the starting figures back
     _button(driver, "Angre").click()
@@ -190,9 +144,9 @@ def test_workshop_in_the_browser(server, driver):
     _button(driver, "Gjør om").click()
     _wait(driver, "return document.body.innerText.includes('Alternativ A (festet) og B (nå)')", 30)
     _wait(driver, "return document.querySelectorAll('.vega-embed svg').length >= 4", 60)
-    _shot(driver, "3-compare")
+    screenshot(driver, "3-compare")
     driver.execute_script("document.querySelector('.rkw-table').scrollIntoView();")
-    _shot(driver, "3b-summary-and-comparison")
+    screenshot(driver, "3b-summary-and-comparison")
     driver.execute_script("window.scrollTo(0, 0);")
 
     # save into the working folder under a new name, and download the YAML
@@ -219,7 +173,7 @@ def test_workshop_in_the_browser(server, driver):
     files = list(driver.downloads.glob("*.yaml"))
     assert [f.name for f in files] == ["gjemnes-til-nordmore.yaml"]
     assert yaml.safe_load(files[0].read_text(encoding="utf-8"))["name"] == "Gjemnes til Nordmøre"
-    _shot(driver, "4-saved")
+    screenshot(driver, "4-saved")
 
     # the hostile names were shown as text, never run
     assert driver.execute_script("return window.__rk_pwned") is None
@@ -227,10 +181,7 @@ def test_workshop_in_the_browser(server, driver):
 
     severe = [m for m in driver.get_log("browser") if m["level"] == "SEVERE"]
     assert not severe, severe
-    urls = [json.loads(m["message"])["message"].get("params", {}).get("request", {}).get("url", "")
-            for m in driver.get_log("performance")]
-    outside = [u for u in urls if u and not u.startswith((server["url"][:-1], "data:", "blob:", "about:", "chrome:", "chrome-untrusted:"))
-               and not u.startswith(f"ws://127.0.0.1:{server['port']}")]
+    outside = outside_requests(driver, server["url"][:-1], f"ws://127.0.0.1:{server['port']}")
     assert not outside, outside
 
 
