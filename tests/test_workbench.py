@@ -212,6 +212,33 @@ def test_the_selected_kommunes_block_shows_its_cooperation(atlas, tmp_path):
     assert "Samarbeidet i Romsdal" in wb._cooperation.value and "Aure" in wb._cooperation.value
 
 
+def test_a_stale_echo_from_the_map_is_corrected_once_and_a_click_still_selects(atlas, tmp_path):
+    """A map view that finishes drawing reports the parameters its spec had (no kommune outlined, the first
+    assignment). The map sends what Python wants back once: no recursion, no storm of messages (that storm
+    once swallowed clicks in the hall). A click after it still selects the kommune in the controls."""
+    from reformkit.workbench.view import Workbench
+    wb = Workbench(Session(rk.load_scenario(SCENARIO, atlas), atlas=atlas, folder=tmp_path))
+    wb.widget
+    chart = wb.map.widget
+    spec_values = {name: p["value"] for p in chart.spec["params"] if (name := p["name"]) in ("assign", "picked")}
+    wb._kommune.value = "1547"                                                 # Aukra outlined
+    wb._run(lambda: wb.session.move("1576", "Romsdal", "cooperate"))          # the assignment changes
+    wanted = dict(chart._params)
+    assert wanted["picked"] == "1547" and wanted["assign"] != spec_values["assign"]
+    sent = []
+    chart.send_state = lambda key=None: sent.append(dict(chart._params))
+    chart.set_state({"_params": spec_values})                                  # the stale echo
+    assert sent == [wanted] and chart._params == wanted
+    assert chart.params.picked == "1547" and chart.params.assign == wanted["assign"]
+    sent.clear()
+    chart.set_state({"_params": wanted})                                       # a current echo: nothing to send
+    assert sent == []
+    store = [{"unit": "view_0", "fields": [{"type": "E", "field": "kommunenummer"}], "values": ["1557"]}]
+    signal = {"kommunenummer": ["1557"], "vlPoint": {"or": [{"kommunenummer": "1557"}]}}   # as Vega sends it
+    chart.set_state({"_vl_selections": {"pick": {"value": signal, "store": store}}})
+    assert wb._kommune.value == "1557"                                         # Gjemnes chosen by a click
+
+
 def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):

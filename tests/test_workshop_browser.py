@@ -111,20 +111,12 @@ def test_workshop_in_the_browser(server, driver):
     screenshot(driver, "1-start")
 
     # a click on Gjemnes on the map selects it in the controls
-    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.action_chains import ActionChains
-    selected = ("return Array.from(document.querySelectorAll('select')).some(s => s.value === 'Gjemnes' || "
-                "(s.selectedOptions[0] && s.selectedOptions[0].text === 'Gjemnes'))")
-    for attempt in range(3):   # a freshly started kernel may still be wiring the map when the first click lands
-        path = _wait(driver, """return Array.from(document.querySelectorAll('.vega-embed path[aria-label]')).find(
-            p => /Gjemnes/.test(p.getAttribute('aria-label')));""")
-        try:
-            ActionChains(driver).move_to_element(path).click().perform()
-            _wait(driver, selected, 15)
-            break
-        except (AssertionError, StaleElementReferenceException):
-            if attempt == 2:
-                raise
+    path = _wait(driver, """return Array.from(document.querySelectorAll('.vega-embed path[aria-label]')).find(
+        p => /Gjemnes/.test(p.getAttribute('aria-label')));""")
+    ActionChains(driver).move_to_element(path).click().perform()
+    _wait(driver, "return Array.from(document.querySelectorAll('select')).some(s => s.value === 'Gjemnes' || "
+                  "(s.selectedOptions[0] && s.selectedOptions[0].text === 'Gjemnes'))", 30)
 
     # move it to Nordmøre: the table changes, with the change against the start shown
     before = _row(driver, "Nordmøre")

@@ -80,11 +80,11 @@ class BlockMap:
             chart = self._chart(codes, res)
             if self.widget is None:
                 self.widget = jupyter_chart(chart)
+                self.widget.observe(self._keep, names=["_params"])
             else:
                 self.widget.chart = chart
             if self.selectable:
                 self.widget.selections.observe(self._picked, names=[LIVE_PICK])
-            self.widget.params.observe(self._keep, names=[LIVE_ASSIGN, LIVE_PICKED])
         self._set(LIVE_ASSIGN, assignment(res))
 
     def _set(self, name: str, value) -> None:
@@ -93,10 +93,13 @@ class BlockMap:
 
     def _keep(self, change) -> None:
         # A view that finishes drawing reports its parameters as its spec had them; when an edit came in
-        # meanwhile that echo is stale, so the value Python wants is sent again.
-        wanted = self._wanted.get(change["name"])
-        if wanted is not None and change["new"] != wanted:
-            setattr(self.widget.params, change["name"], wanted)
+        # meanwhile that echo is stale, so the values Python wants are sent again. This watches the synced
+        # dict itself, after altair's own observer has copied it into ``params``, and replaces it whole: setting
+        # single ``params`` from here re-enters altair's two observers, which then undo each other without end
+        # (a RecursionError in the kernel and a storm of messages that swallowed clicks on the map).
+        current = change["new"] or {}
+        if any(current.get(name) != value for name, value in self._wanted.items()):
+            self.widget._params = {**current, **self._wanted}
 
     def highlight(self, code: str | None) -> None:
         """Outline kommune ``code`` (the one chosen in the controls)."""
