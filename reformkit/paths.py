@@ -46,8 +46,6 @@ PARAMS_DIR = RESOURCES_DIR / "params"
 SCENARIOS_DIR = RESOURCES_DIR / "scenarios"
 REFERENCE_DIR = RESOURCES_DIR / "reference"
 NOTEBOOK_DIR = RESOURCES_DIR / "notebooks"
-TEMPLATES_DIR = RESOURCES_DIR / "templates"
-SOURCES_FILE = RESOURCES_DIR / "sources.yaml"
 
 
 @functools.cache
@@ -131,4 +129,4 @@ def sources_file() -> Path:
 
 __all__ = ["project_dir", "project_path", "cache_dir", "param_file", "scenario_file", "reference_file", "notebook_file",
            "template_file", "sources_file", "PACKAGE_DIR", "PROJECT_ROOT", "RESOURCES_DIR", "PARAMS_DIR",
-           "SCENARIOS_DIR", "REFERENCE_DIR", "NOTEBOOK_DIR", "TEMPLATES_DIR", "SOURCES_FILE"]
+           "SCENARIOS_DIR", "REFERENCE_DIR", "NOTEBOOK_DIR"]

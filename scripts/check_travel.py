@@ -1,6 +1,6 @@
 """Check the road travel-time model on the real data: centres, held-out BA error, known trips and timings.
 
-    PYTHONPATH=. REFORMKIT_DATA_DIR=... .venv/bin/python scripts/check_travel.py [--mirror ../shared/data]
+    .venv/bin/python scripts/check_travel.py        (after ``make data``; REFORMKIT_DATA_DIR picks another cache)
 
 Prints how each kommune's centre was found (2024 and 2019 borders), where a few towns' centres land, the held-out
 error on the BA-regions' travel times, the model against published driving times (resources/reference/
@@ -76,23 +76,11 @@ def _accuracy(graph, kommuner, centres, inputs: dict) -> None:
     print("largest errors:", ", ".join(f"{r.from_name}–{r.to_name} {r.error_pct:+.1f} %" for r in worst.itertuples()))
 
 
-def _old_minutes(kommuner) -> pd.DataFrame | None:
-    """The old straight-line model's matrix, while reformkit.geo.travel still exists (the lead removes it)."""
-    try:
-        import reformkit as rk
-        from reformkit.geo.travel import model_minutes
-    except ImportError:
-        return None
-    return model_minutes(kommuner, rk.load_atlas(borders=2024).neighbours)
-
-
 def _issue_trips(minutes: pd.DataFrame, km: pd.DataFrame, ferries: pd.DataFrame, kommuner) -> None:
-    old = _old_minutes(kommuner)
-    _section("The issue's trips: road model (old straight-line model)")
+    _section("The issue's trips: road model")
     for a, b in ISSUE_TRIPS:
-        was = f" (old {old.at[a, b]:.0f} min)" if old is not None else ""
         print(f"{kommuner.at[a, 'kommunenavn']}–{kommuner.at[b, 'kommunenavn']}: {minutes.at[a, b]:.0f} min, "
-              f"{km.at[a, b]:.0f} km, {ferries.at[a, b]} ferries{was}")
+              f"{km.at[a, b]:.0f} km, {ferries.at[a, b]} ferries")
 
 
 def _access(graph, centres) -> None:
@@ -103,7 +91,7 @@ def _access(graph, centres) -> None:
 
 
 def main() -> None:
-    args = parser(__doc__.splitlines()[0]).parse_args()
+    parser(__doc__.splitlines()[0]).parse_args()   # --help
     inputs = read_inputs()
     found = _centres(inputs)
     kommuner, centres = found[2024]

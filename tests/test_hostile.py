@@ -477,6 +477,8 @@ BAD_CACHES = {
                                           "borders.2024 is missing"),
     "support table missing": (lambda r: (r / "core" / "tables" / "codes_til_2024.parquet").unlink(),
                               "codes_til_2024.parquet: missing from the cache"),
+    "road layer moved out of Norway": (lambda r: _geo(lambda g: g.set_geometry(g.geometry.translate(xoff=5e6)))(
+        r / "core" / "geo" / "roads.parquet"), "roads.parquet: every geometry lies outside Norway"),
 }
 
 

@@ -240,7 +240,6 @@ def test_county_blocks_connected_and_optimal(atlas, area, k):
 @pytest.mark.slow
 def test_user_matrix_makes_contiguity_bind_on_a_real_county(atlas, tmp_path):
     """A supplied matrix that puts far-apart kommuner close: the plain p-median would split blocks."""
-    from reformkit import geo
     f = tmp_path / "times.csv"
     # Smøla, Aure and Tingvoll 5 minutes from Ålesund (not neighbours of it or of each other's block).
     f.write_text("kommunenummer_from,kommunenummer_to,minutes\n1573,1508,5\n1576,1508,5\n1560,1508,5\n")

@@ -115,7 +115,11 @@ class Atlas:
         if name not in self.n1000:
             if self.cache_path is None:
                 raise CacheMissingError(f"this Atlas has no {name!r} layer (a hand-built Atlas passes n1000=...)")
-            self.n1000[name] = _read(cache.core_dir(self.cache_path) / "geo" / f"{name}.parquet", geo=True)
+            path = cache.core_dir(self.cache_path) / "geo" / f"{name}.parquet"
+            table, problems = check_table(_read(path, geo=True), CACHE[name], str(path))
+            if problems:
+                raise CacheMissingError(f"the cached {name} layer is not valid; {cache.FIX_HINT}", problems)
+            self.n1000[name] = table
         return self.n1000[name]
 
     def attribution(self) -> list[str]:

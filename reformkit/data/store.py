@@ -84,11 +84,6 @@ class DerivedStore:
             self._memo[memo_key] = value
         return value
 
-    def clear_memory(self) -> None:
-        """Forget the in-memory values (the files stay)."""
-        with self._lock:
-            self._memo.clear()
-
     # ---- disk ---------------------------------------------------------------------------------------------------
     def _persisted(self, dataset: Dataset) -> bool:
         return dataset.persist and self.root is not None

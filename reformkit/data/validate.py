@@ -242,5 +242,4 @@ def check_totals(tables: dict[str, pd.DataFrame], sources: dict[str, str]) -> li
     return out
 
 
-__all__ = ["Column", "Table", "Total", "MIRROR", "CACHE", "TOTALS", "check_table", "check_geometry",
-           "check_totals", "envelope", "FILES"]
+__all__ = ["check_table", "check_geometry", "check_manifest", "check_totals", "envelope"]

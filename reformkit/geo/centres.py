@@ -42,10 +42,9 @@ import shapely
 from shapely.geometry import Point
 from shapely.ops import nearest_points
 
+from ..data.crs import METRIC_CRS as METRIC_EPSG
 from ..errors import DataError
-
-METRIC_EPSG = 25833
-M_PER_KM = 1000.0
+from .roads import M_PER_KM
 # Letters that Unicode does not decompose into base letter + mark (Norwegian and Sami).
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "đ": "d", "ŋ": "n", "ŧ": "t", "ß": "ss"})
 _SUFFIXES = re.compile(r"\s+(sentrum|by|centrum|[nsøvo])$")  # "Molde sentrum", "Kristiansund N"

@@ -46,7 +46,6 @@ def neighbour_graph(kommuner: gpd.GeoDataFrame, params: NeighbourParams) -> pd.D
     land_tolerance_m, sea_link_km = params.land_tolerance_m, params.sea_link_km
     geom = kommuner.geometry.to_crs(METRIC_CRS).reset_index(drop=True)
     codes = kommuner["kommunenummer"].to_numpy()
-    n = len(geom)
     sea_m = sea_link_km * 1000.0
     i, j = geom.sindex.query(geom.buffer(max(land_tolerance_m, sea_m)), predicate="intersects")
     keep = i < j

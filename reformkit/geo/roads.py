@@ -35,10 +35,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy.sparse import coo_matrix, csr_matrix
-from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
 from ..errors import DataError
+from .graph import adjacency_matrix, component_labels
 
 ROAD, FERRY, PASSENGER, CONNECTOR, SEA = range(5)
 KINDS = ("road", "ferry", "passenger_ferry", "connector", "sea")
@@ -194,8 +194,7 @@ def _cluster(points: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
     """Single-linkage clusters of points within ``tol``: (label per point, cluster mean xy)."""
     n = len(points)
     pairs = cKDTree(points).query_pairs(tol, output_type="ndarray") if n else np.empty((0, 2), int)
-    adj = coo_matrix((np.ones(len(pairs)), (pairs[:, 0], pairs[:, 1])), shape=(n, n))
-    _, label = connected_components(adj, directed=False)
+    label = _components(n, pairs[:, 0], pairs[:, 1])
     counts = np.bincount(label)
     xy = np.column_stack([np.bincount(label, points[:, k]) / counts for k in range(2)])
     return label, xy
@@ -275,8 +274,8 @@ def _urban_metres(geoms, builtup: gpd.GeoDataFrame | None) -> np.ndarray:
 
 
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    adj = coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n))
-    return connected_components(adj, directed=False)[1]
+    """Component label of each of ``n`` nodes joined by the edges ``a[i]``–``b[i]``."""
+    return component_labels(adjacency_matrix(n, zip(a.tolist(), b.tolist())))
 
 
 def _drop_passenger_ferries(edges: pd.DataFrame, n: int, mode: str) -> pd.DataFrame:

@@ -20,11 +20,9 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 
 from ..errors import DataError
-from .roads import FERRY, PASSENGER, ROAD, SEA, RoadGraph, reweight
+from ..data.crs import METRIC_CRS as METRIC_EPSG
+from .roads import FERRY, M_PER_KM, MIN_PER_H, PASSENGER, ROAD, SEA, RoadGraph, reweight
 
-METRIC_EPSG = 25833  # ETRS89 / UTM 33N, the metres of all inputs
-M_PER_KM = 1000.0
-MIN_PER_H = 60.0
 FERRY_KINDS = (FERRY, PASSENGER, SEA)
 LINK_SPAN = 1.0e7  # metres; longer than any link, so link * LINK_SPAN + offset orders edges by link, then offset
 FERRY_CODE = 1.0e5  # km of any route stay far below this, so km + FERRY_CODE * ferries decodes exactly

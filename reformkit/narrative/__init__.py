@@ -10,7 +10,8 @@ worded result document), :mod:`.county` (county overview), :mod:`.scenario` (one
 terminal summary of ``reformkit evaluate``).
 """
 from . import compare, economy, labels, method, population, profile, scenario
-from .common import TABLE_MIME, Table, change_text, join_nb, md, names, note_html, sources_md, table, table_html, text, thresholds
+from ..evaluate.county import names
+from .common import TABLE_MIME, Table, change_text, join_nb, md, note_html, sources_md, table, table_html, text, thresholds
 from .county import (apportioned_until, ba_map_table, ba_regions, candidates, complete_years, county_change,
                      county_change_title, county_kommune_table, county_population, county_summary, county_tables,
                      county_years, fylke_code, fylke_name, kommune_totals)

@@ -10,8 +10,7 @@ import pandas as pd
 from .._html import markdown_html, render
 from ..fmt import MISSING, NBSP, nb_pct
 from ..params import Criteria, load_parameters
-from ..evaluate.county import names
-from .labels import NOT_COMPUTED, hyphenated
+from .labels import hyphenated
 
 
 

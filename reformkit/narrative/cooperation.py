@@ -13,7 +13,7 @@ from ..cooperation import CooperationParams, load_forms
 from ..fmt import nb_float, nb_int, nb_mill, nb_pct
 from ..params import load_parameters
 from .common import join_nb
-from .labels import COOPERATION_FLAG, COOPERATION_STATUS, NOT_COMPUTED, SCORECARD_STATUS
+from .labels import COOPERATION_FLAG, NOT_COMPUTED, SCORECARD_STATUS
 
 if TYPE_CHECKING:
     from ..evaluate.result import ScenarioResult
@@ -199,7 +199,3 @@ def flags_md(res: ScenarioResult, block: str) -> str:
         out.append(f"- {text}.")
     return "\n".join(out)
 
-
-def status_label(status: str) -> str:
-    """A service's cost status in words."""
-    return COOPERATION_STATUS.get(status, status)

@@ -16,7 +16,6 @@ from .labels import rank_label
 
 if TYPE_CHECKING:
     from ..data.atlas import Atlas
-    from ..evaluate.result import ScenarioResult
 
 __all__ = ["apportioned_until", "complete_years", "county_population", "county_tables", "county_years",
            "fylke_code", "fylke_name", "kommune_totals", "county_summary", "county_change", "county_change_title",

@@ -183,7 +183,3 @@ def description(start_name: str, log: list[str], given: str = "") -> str:
     changes = " ".join(log) if log else "Ingen endringer."
     return f"Laget i arbeidsverkstedet med utgangspunkt i «{start_name}». Endringer: {changes}"
 
-
-def area_label(fylke_names: list[str]) -> str:
-    """The fylker of a proposal in a sentence."""
-    return join_nb(fylke_names)

@@ -67,7 +67,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import numpy as np
-import pandas as pd
 
 from ..errors import ParameterError
 from ..params import ParamTree, load_parameters

@@ -9,7 +9,8 @@ from time import perf_counter
 import numpy as np
 
 from ..errors import InfeasibleError
-from .model import Formulation, Problem, block_pieces, formulate, reachable, separator_rows
+from ..geo import is_connected
+from .model import Formulation, Problem, block_pieces, formulate, separator_rows
 
 
 @dataclass
@@ -134,7 +135,7 @@ def _penalised(problem: Problem, assignment: np.ndarray) -> float:
 
 
 def _connected(problem: Problem, members: set[int]) -> bool:
-    return not members or len(reachable(problem, next(iter(members)), members)) == len(members)
+    return is_connected(problem.graph, members)
 
 
 def _local_search(problem: Problem, assignment: np.ndarray, deadline: float) -> np.ndarray:

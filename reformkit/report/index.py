@@ -15,8 +15,6 @@ from .render import generated_line
 INDEX_TEMPLATE = "index.html.j2"
 SECTIONS = {"scenario": "Scenarioer", "compare": "Sammenligning", "county": "Fylkesoversikter",
             "kommune": "Kommuneprofiler"}
-#: How an export is named in the index, by how its path ends.
-EXPORT_TEXT = ((".xlsx", "Excel"), ("/", "figurer"))
 
 
 def _exports(exports: list[str]) -> list[tuple[str, str]]:

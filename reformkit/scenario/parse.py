@@ -6,10 +6,10 @@ from typing import Any, Mapping
 
 from ..errors import ParameterError, ScenarioError
 from ..params import GROUPS, load_parameters
-from ._util import kind as _kind, kommune_key as _kommune_key, suggest as _suggest
-from .model import (DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario, Track,
+from ._util import kind as _kind, suggest as _suggest
+from .model import (DEFAULT_BORDERS, DEFAULT_HORIZON, DEFAULT_PROJECTION, Block, Scenario,
                     projection_alternatives)
-from .names import kommune_index, normalise
+from .names import kommune_index
 from .parse_blocks import BLOCK_KEYS, parse_blocks as _blocks  # noqa: F401  (BLOCK_KEYS re-exported)
 from .reading import parse_yaml, printable, read_text
 

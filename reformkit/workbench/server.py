@@ -177,10 +177,7 @@ def serve(args: list[str], env: dict[str, str], cwd: Path) -> int:
     """Run the Voilà command ``args`` until it exits or this process gets SIGTERM or SIGINT; then stop it and
     every kernel (:func:`stop`). Returns Voilà's exit status (0 after a requested stop)."""
     proc = subprocess.Popen(args, env=env, cwd=cwd, start_new_session=True)
-    stopping = {"signal": None}
-
     def on_signal(signum, frame):
-        stopping["signal"] = signum
         raise KeyboardInterrupt
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
