@@ -155,3 +155,19 @@ def test_matrix_csv_as_a_parameter(atlas, tmp_path):
     f.write_text("kommunenummer_from,kommunenummer_to,minutes\n1505,1506,80\n")
     t = geodata.travel_minutes(atlas, load_parameters().with_assumptions({"travel": {"matrix_csv": str(f)}}))
     assert t.loc["1506", "1505"] == 80.0
+
+
+def test_evaluate_sees_an_edited_matrix_csv(atlas, tmp_path):
+    """The times evaluate uses follow the CSV when it is edited between two evaluations in one session."""
+    import os
+    import reformkit as rk
+    f = tmp_path / "times.csv"
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: Test\nborders: 2024\nbase_year: 2024\nhorizon: 2030\nassumptions:\n"
+                        "  travel: {matrix_csv: times.csv}\nblocks:\n  - name: Nordmøre\n    centre: Kristiansund\n"
+                        "    members: {Kristiansund: merge, Averøy: merge}\n", encoding="utf-8")
+    for minutes in (11, 99):
+        f.write_text(f"kommunenummer_from,kommunenummer_to,minutes\n1554,1505,{minutes}\n")
+        os.utime(f, ns=(minutes * 10**9, minutes * 10**9))     # a new stamp even within the clock's resolution
+        res = rk.evaluate(rk.load_scenario(scenario, atlas), atlas=atlas)
+        assert res.kommuner.at["1554", "travel_minutes_to_centre"] == minutes

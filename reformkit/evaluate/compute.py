@@ -22,8 +22,6 @@ from .series import COLUMNS, kommune_series
 
 #: Plain look-ups per kommune (names, fylke, area), kept in memory: evaluate runs once per workshop edit.
 KOMMUNE_INFO = Dataset("kommune_info", version=1, format="json", persist=False)
-#: The travel matrix as a NumPy array with the position of each kommune (in memory only).
-TRAVEL_ARRAY = Dataset("travel_array", version=1, format="json", persist=False)
 #: Age-group table per kommune for a scope and years (in memory only).
 BY_KOMMUNE = Dataset("population_by_kommune", version=1, format="table", persist=False)
 #: One block's economy and cooperation figures, keyed on what they depend on: its members and tracks (and its
@@ -48,11 +46,11 @@ def criteria(params: Parameters | None = None) -> dict:
     return {"min_inhabitants": list(c.min_inhabitants), "source": c.source}
 
 
-def _travel(atlas, scenario: Scenario, params: Parameters) -> pd.DataFrame:
+def _travel(atlas, scenario: Scenario, params: Parameters) -> tuple[np.ndarray, dict[str, int]]:
     if "travel" not in (scenario.assumptions or {}):
-        return geodata.travel_minutes(atlas, params)   # a fault here is the data's, not the scenario's
+        return geodata.travel_array(atlas, params)   # a fault here is the data's, not the scenario's
     try:
-        return geodata.travel_minutes(atlas, params)
+        return geodata.travel_array(atlas, params)
     except ReformkitError as exc:  # name the scenario whose assumptions are at fault
         origin = scenario.source or scenario.name
         problems = None if exc.problems == [exc.message] else exc.problems
@@ -69,12 +67,9 @@ def _kommune_info(atlas) -> dict:
     return atlas.store.get(KOMMUNE_INFO, {"generation": atlas.generation, "borders": atlas.borders}, build)
 
 
-def _minutes_to_centre(atlas, travel: pd.DataFrame, params: Parameters, scope: list[str],
+def _minutes_to_centre(travel: tuple[np.ndarray, dict[str, int]], scope: list[str],
                        centre_of: dict[str, str]) -> np.ndarray:
-    key = {"generation": atlas.generation, "params": params.digest("travel", "geo"),
-           "csv": str(params.settings.get("matrix_csv"))}
-    values, pos = atlas.store.get(TRAVEL_ARRAY, key, lambda: (travel.to_numpy(dtype=np.float64),
-                                                              {c: i for i, c in enumerate(travel.index)}))
+    values, pos = travel
     out = np.full(len(scope), np.nan)
     for i, c in enumerate(scope):
         if c in centre_of:
@@ -277,7 +272,7 @@ def evaluate(scenario: Scenario, atlas, params: Parameters | None = None) -> Sce
 
     travel = _travel(atlas, sc, params)
     centre_of = {c: b.centre for c, (b, _) in lay.in_block.items()}
-    minutes = _minutes_to_centre(atlas, travel, params, lay.scope, centre_of)
+    minutes = _minutes_to_centre(travel, lay.scope, centre_of)
     base_pop = values[:, 0, -1]
     areal = np.array([info["areal"][c] for c in lay.scope], dtype=np.float64)
     u_max, u_mean = _travel_stats(minutes, base_pop, unit_group, len(lay.unit_ids))

@@ -12,7 +12,9 @@ parameters it depends on, and kept by the Atlas's store (memory and cache; see :
 """
 from .maps import MapLayers, map_layers, web_centres, web_geometry, web_roads
 from .neighbours import neighbour_matrix, neighbours
-from .travel import centre_table, centres, road_network, travel_accuracy, travel_minutes, travel_table, trip
+from .travel import (centre_table, centres, road_network, travel_accuracy, travel_array, travel_minutes, travel_table,
+                     trip)
 
 __all__ = ["MapLayers", "map_layers", "web_centres", "web_geometry", "web_roads", "neighbour_matrix", "neighbours",
-           "centre_table", "centres", "road_network", "travel_accuracy", "travel_minutes", "travel_table", "trip"]
+           "centre_table", "centres", "road_network", "travel_accuracy", "travel_array", "travel_minutes", "travel_table",
+           "trip"]

@@ -23,6 +23,8 @@ ROADS = Dataset("road_graph", version=1, format="json", persist=False)
 TRAVEL = Dataset("travel_matrix", version=2, format="arrays")
 TRAVEL_FRAMES = Dataset("travel_frames", version=1, format="json", persist=False)
 TRAVEL_OVERLAY = Dataset("travel_minutes_overlay", version=1, format="table", persist=False)
+#: :func:`travel_minutes` as a NumPy array with each kommune's position (evaluate reads it on every edit).
+TRAVEL_ARRAY = Dataset("travel_array", version=2, format="json", persist=False)
 ACCURACY = Dataset("travel_accuracy", version=1, format="json")
 
 
@@ -81,17 +83,35 @@ def travel_minutes(atlas: Atlas, params: Parameters | None = None,
     >>> round(t.loc["1505", "1506"])              # Kristiansund–Molde   # doctest: +SKIP
     """
     params = params or load_parameters()
-    matrix_csv = matrix_csv or params.settings.get("matrix_csv")
-    if matrix_csv is None:
+    path, minutes_key = _minutes_key(atlas, params, matrix_csv)
+    if path is None:
         return travel_table(atlas, params)["minutes"]
-    path = Path(matrix_csv)
-    stamp = path.stat().st_mtime_ns if path.is_file() else None
 
     def overlay() -> pd.DataFrame:
         table = read_travel_matrix(path, atlas.codes)   # a bad file fails before the model is built
         return apply_matrix(travel_table(atlas, params)["minutes"], table)
-    return atlas.store.get(TRAVEL_OVERLAY,
-                           key(atlas, params=params.digest("travel"), csv=str(path.resolve()), stamp=stamp), overlay)
+    return atlas.store.get(TRAVEL_OVERLAY, minutes_key, overlay)
+
+
+def _minutes_key(atlas: Atlas, params: Parameters, matrix_csv: str | Path | None) -> tuple[Path | None, dict]:
+    """The matrix CSV that overrides the model (None when none does) and the key of the minutes it gives: the
+    CSV's modification time is part of it, so an edited file is read again."""
+    matrix_csv = matrix_csv or params.settings.get("matrix_csv")
+    if matrix_csv is None:
+        return None, key(atlas, params=params.digest("travel"))
+    path = Path(matrix_csv)
+    stamp = path.stat().st_mtime_ns if path.is_file() else None
+    return path, key(atlas, params=params.digest("travel"), csv=str(path.resolve()), stamp=stamp)
+
+
+def travel_array(atlas: Atlas, params: Parameters | None = None) -> tuple[np.ndarray, dict[str, int]]:
+    """:func:`travel_minutes` as a float array and the row of each kommunenummer, kept under the same key."""
+    params = params or load_parameters()
+
+    def build() -> tuple[np.ndarray, dict[str, int]]:
+        minutes = travel_minutes(atlas, params)
+        return minutes.to_numpy(dtype=np.float64), {c: i for i, c in enumerate(minutes.index)}
+    return atlas.store.get(TRAVEL_ARRAY, _minutes_key(atlas, params, None)[1], build)
 
 
 def trip(atlas: Atlas, origin: str, destination: str, params: Parameters | None = None) -> dict:
