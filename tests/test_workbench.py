@@ -239,6 +239,29 @@ def test_a_stale_echo_from_the_map_is_corrected_once_and_a_click_still_selects(a
     assert wb._kommune.value == "1557"                                         # Gjemnes chosen by a click
 
 
+def test_comparison_is_built_once_and_updated_by_each_edit(atlas, tmp_path):
+    """With an option pinned, each edit updates the comparison's widgets instead of making new ones; a reload
+    (a proposal) redraws once, not again for the horizon and projection controls it sets."""
+    from reformkit.workbench.view import Workbench
+    wb = Workbench(Session(rk.load_scenario(SCENARIO, atlas), atlas=atlas, folder=tmp_path))
+    wb.widget
+    wb._pin.value = True
+    row = wb._compare_box.children[0]
+    tables = []
+    for code in ("1557", "1576"):
+        wb._run(lambda: wb.session.move(code, "Romsdal", "merge"))
+        assert wb._compare_box.children == (row,)
+        tables.append(wb._compare_table.value)
+    assert tables[0] != tables[1] and "Gjemnes" not in wb._pinned_label.value
+    calls = []
+    refresh = wb._refresh
+    wb._refresh = lambda rebuild=False: (calls.append(rebuild), refresh(rebuild=rebuild))
+    wb._horizon.value = 2035
+    wb._run(lambda: wb.session.from_proposal("15", 3), rebuild=True)
+    assert wb.session.scenario.horizon != 2035 and wb._horizon.value == wb.session.scenario.horizon
+    assert calls == [False, True]       # the slider's own edit, then the reload alone
+
+
 def _walk(widget):
     yield widget
     for child in getattr(widget, "children", ()):

@@ -78,7 +78,6 @@ class Workbench:
                               layout=w.Layout(width="100%"))
         self._widget.add_class("rk-workbench")
         self._refresh()
-        self._on_kommune({"new": self._kommune.value})
 
     def _kommune_options(self) -> list[tuple[str, str]]:
         k = self.session.result.kommuner
@@ -149,9 +148,18 @@ class Workbench:
                                           description=L["horizon"], continuous_update=False))
         self._projection = _full(w.Dropdown(options=[(ALTERNATIVE.get(a, a), a) for a in projection_alternatives()],
                                             value=sc.projection, description=L["projection"]))
-        self._horizon.observe(lambda ch: self._run(lambda: self.session.set_horizon(ch["new"])), names="value")
-        self._projection.observe(lambda ch: self._run(lambda: self.session.set_projection(ch["new"])), names="value")
+        self._horizon.observe(self._on_horizon, names="value")
+        self._projection.observe(self._on_projection, names="value")
         return w.VBox([self._horizon, self._projection])
+
+    # A reload sets these controls to the scenario's own values: no edit, no second redraw.
+    def _on_horizon(self, change) -> None:
+        if change["new"] != self.session.scenario.horizon:
+            self._run(lambda: self.session.set_horizon(change["new"]))
+
+    def _on_projection(self, change) -> None:
+        if change["new"] != self.session.scenario.projection:
+            self._run(lambda: self.session.set_projection(change["new"]))
 
     # ---- events -------------------------------------------------------------------------------------------------
     def _resolve(self, name: str) -> Path:
@@ -247,16 +255,21 @@ class Workbench:
         if s.pinned is None:
             self._compare_box.children = ()
             return
-        if self._pinned_maps is None:
-            self._pinned_maps = (BlockMap(s.atlas, s.pinned.result, selectable=False, width=330, height=330),
-                                 BlockMap(s.atlas, s.result, selectable=False, width=330, height=330))
+        if self._pinned_maps is None:   # built once: an edit only updates them (new widgets would pile up)
+            a = BlockMap(s.atlas, s.pinned.result, selectable=False, width=330, height=330)
+            b = BlockMap(s.atlas, s.result, selectable=False, width=330, height=330)
+            self._pinned_maps = (a, b)
+            self._pinned_label, self._compare_table = w.HTML(), w.HTML(layout=w.Layout(width="560px"))
+            current = w.HTML(f"<b>{panels.escape(L['current'])}</b>")
+            self._compare_row = w.HBox([w.VBox([self._pinned_label, a.widget]), w.VBox([current, b.widget]),
+                                        self._compare_table])
         a, b = self._pinned_maps
         a.show(s.pinned.result)
         b.show(s.result)
-        table = w.HTML(panels.comparison_html(s.pinned.result, s.result), layout=w.Layout(width="560px"))
-        labels = (w.HTML(f"<b>{panels.escape(text('pinned', name=s.pinned.scenario.name))}</b>"),
-                  w.HTML(f"<b>{panels.escape(L['current'])}</b>"))
-        self._compare_box.children = (w.HBox([w.VBox([labels[0], a.widget]), w.VBox([labels[1], b.widget]), table]),)
+        self._pinned_label.value = f"<b>{panels.escape(text('pinned', name=s.pinned.scenario.name))}</b>"
+        self._compare_table.value = panels.comparison_html(s.pinned.result, s.result)
+        if self._compare_box.children != (self._compare_row,):
+            self._compare_box.children = (self._compare_row,)
 
 
 def workbench(scenario: str | Path | Scenario, atlas: Atlas | None = None, folder: str | Path | None = None) -> Workbench:
