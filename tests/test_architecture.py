@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "reformkit"
 
 #: rank of each top-level module or sub-package; an import may only go to the same or a lower rank
 LAYERS = {
-    "errors": 0, "_io": 0, "_html": 0, "paths": 0, "params": 0, "fmt": 0, "notices": 0,
+    "errors": 0, "_io": 0, "_proc": 0, "_html": 0, "paths": 0, "params": 0, "fmt": 0, "notices": 0,
     "data": 1,
     "geo": 2,
     "geodata": 3, "population": 3,

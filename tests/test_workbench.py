@@ -18,7 +18,8 @@ import reformkit as rk
 from chromium import free_port
 from reformkit.paths import PROJECT_ROOT, SCENARIOS_DIR
 from reformkit.workbench import Session, slug
-from reformkit.workbench.server import descendants, host_pattern
+from reformkit._proc import descendants
+from reformkit.workbench.server import host_pattern
 
 SCENARIO = SCENARIOS_DIR / "more-og-romsdal-4.yaml"
 #: Words of the scenario model's English errors and of Python exceptions: none may reach the facilitator.

@@ -23,7 +23,7 @@ import yaml
 from chromium import (chromium, free_port, outside_requests, screenshot, skip_without_chromium, wait_for_port,
                       wait_until)
 from reformkit.paths import PROJECT_ROOT, SCENARIOS_DIR
-from reformkit.workbench.server import descendants
+from reformkit._proc import descendants
 
 pytestmark = [pytest.mark.slow, pytest.mark.integration]
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
-import signal
 import sys
-import threading
 from typing import Callable, Iterator, TextIO
 
-from .._io import json_text, write_text_atomic
+from .._io import json_text, sigterm_raises, write_text_atomic
 from ..fmt import terminal_safe
 
 
@@ -83,18 +81,6 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl+C so every ``finally`` on the way out removes what it had half written."""
 
 
-def _raise_terminated(signum, frame) -> None:
-    raise Terminated()
-
-
-@contextlib.contextmanager
-def sigterm_interrupts() -> Iterator[None]:
+def sigterm_interrupts() -> contextlib.AbstractContextManager[None]:
     """While the block runs, SIGTERM raises :class:`Terminated` (main thread only; elsewhere nothing changes)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old if old is not None else signal.SIG_DFL)
+    return sigterm_raises(Terminated)

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._io import atomic_path, json_text, read_bytes_limited, signals_deferred, write_text_atomic
+from .._io import atomic_path, json_text, read_bytes_limited, signals_deferred, write_json_atomic
+from .._proc import alive
 from ..errors import CacheMissingError, ReformkitError
 from ..paths import cache_dir
 from .catalogue import catalogue
@@ -120,23 +121,13 @@ def _process_started() -> float:
         return _LOADED
 
 
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True   # someone else's process
-    return True
-
-
 def _is_stale(path: Path, started: float) -> bool:
     """A staging or old core folder that no running process owns: its owner (the pid in its name) has gone,
     or, for a name without a pid, it is older than this process. Never this process's own."""
     rest = path.name.removeprefix(STAGING).removeprefix(OLD)
     pid = rest.split("-", 1)[0]
     if pid.isdigit():
-        return int(pid) != os.getpid() and not _running(int(pid))
+        return int(pid) != os.getpid() and not alive(int(pid))
     try:
         return path.stat().st_mtime < started
     except OSError:
@@ -193,7 +184,7 @@ def write_extra(name: str, df: pd.DataFrame, info: dict, root: Path | None = Non
         df.to_parquet(tmp, index=False)
     manifest = read_extra_manifest(root)
     manifest[name] = {**info, "rows": int(len(df)), "retrieved": dt.date.today().isoformat()}
-    write_text_atomic(folder / MANIFEST, json_text(manifest, str(folder / MANIFEST)))
+    write_json_atomic(folder / MANIFEST, manifest)
     return target
 
 

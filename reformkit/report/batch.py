@@ -14,12 +14,12 @@ import signal
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
-from .._io import write_text_atomic
+from .._io import sigterm_raises, write_text_atomic
+from .._proc import children
 from ..errors import ReformkitError
 from . import manifest as M
 from .plan import Task, plan
@@ -95,22 +95,9 @@ def build_task(task: Task) -> Built:
         return Built(task, time.perf_counter() - t0, error=f"uventet feil: {last}")
 
 
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (a worker's kernels), from /proc; empty where there is none."""
-    out = []
-    for entry in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = entry.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if fields and int(fields[1]) == pid:
-            out.append(int(entry.parent.name))
-    return out
-
-
 def _worker_stop(signum, frame) -> None:
     # kill the kernel this worker started (it lives in its own session, so no signal reaches it), then leave
-    for pid in _children(os.getpid()):
+    for pid in children(os.getpid()):
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
@@ -157,24 +144,6 @@ def run_task(task: Task) -> Outcome:
     exports = write_exports(task.out.parent, task.out.stem, b.title, b.tables, b.charts)
     write_text_atomic(task.out, b.html)
     return Outcome(task, b.seconds, None, task.out.stat().st_size, exports=exports)
-
-
-@contextmanager
-def _signals_interrupt() -> Iterator[None]:
-    """While the batch runs, SIGTERM raises :class:`Interrupted` like Ctrl+C raises KeyboardInterrupt (main
-    thread only; a library caller in another thread keeps its own handling)."""
-    import threading
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum, frame):
-        raise Interrupted(signum)
-    old = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, old if old is not None else signal.SIG_DFL)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
@@ -275,7 +244,7 @@ def render_batch(scenarios: Sequence[str | Path], out_dir: str | Path = "reports
     out_dir = Path(out_dir)
     check_out_dir(out_dir)
     doc = M.load(out_dir)
-    with _signals_interrupt():
+    with sigterm_raises(lambda: Interrupted(signal.SIGTERM)):   # like Ctrl+C raises KeyboardInterrupt
         tasks, failures = plan(scenarios, out_dir, county=county, compare=compare, fylker=fylker,
                                kommuner=kommuner, borders=borders, known=M.known_scenarios(doc), kostra=kostra)
         skipped, todo = [], []

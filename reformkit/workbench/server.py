@@ -25,6 +25,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from .._proc import alive, descendants
+
 #: Hosts always allowed in the ``Host`` header (names of this machine's loopback interface).
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]", "::1")
 #: Seconds Voilà gets to shut its kernels down after SIGTERM before everything left is killed.
@@ -120,24 +122,6 @@ def voila_args(notebook: Path, *, port: int, ip: str, idle_minutes: float, close
             f"--{manager}.closed_seconds={closed_seconds}"]
 
 
-def descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (children, grandchildren, ...), read from /proc; [] where there is none."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        parents.setdefault(ppid, []).append(int(entry.name))
-    out, todo = [], [pid]
-    while todo:
-        kids = parents.get(todo.pop(), [])
-        out += kids
-        todo += kids
-    return out
-
-
 def _kill(pids: list[int]) -> None:
     for pid in pids:
         try:
@@ -156,7 +140,7 @@ def stop(proc: subprocess.Popen, grace: float = STOP_GRACE) -> int:
     except subprocess.TimeoutExpired:
         pass
     family = list(dict.fromkeys(family + descendants(proc.pid)))
-    _kill([p for p in family if _alive(p)])
+    _kill([p for p in family if alive(p)])
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -164,13 +148,6 @@ def stop(proc: subprocess.Popen, grace: float = STOP_GRACE) -> int:
             pass
     return proc.wait()
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def serve(args: list[str], env: dict[str, str], cwd: Path) -> int:
