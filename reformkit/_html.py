@@ -23,6 +23,11 @@ from jinja2 import Environment, FunctionLoader, StrictUndefined
 from markupsafe import Markup
 
 from .errors import ReformkitError
+
+#: MIME types a report notebook's outputs carry beside their HTML (written by :mod:`reformkit.narrative` and
+#: :mod:`reformkit.charts`, read by :mod:`reformkit.report` for the Excel and figure exports).
+TABLE_MIME = "application/vnd.reformkit.table+json"   # a table's raw values
+CHART_MIME = "application/vnd.reformkit.chart+json"   # a chart's Vega-Lite spec
 from .paths import template_file
 
 

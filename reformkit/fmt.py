@@ -30,6 +30,15 @@ def _missing(value: object) -> bool:
         return False
 
 
+def signed(text: str, value: float) -> str:
+    """``text`` (``value`` formatted) with a plus sign when ``value`` is positive and does not show as zero.
+
+    >>> signed("1,5 %", 0.015), signed("0,0 %", 0.0001), signed("-2", -2.0)
+    ('+1,5 %', '0,0 %', '-2')
+    """
+    return "+" + text if value > 0 and any(c in "123456789" for c in text) else text
+
+
 def _unsigned_zero(text: str) -> str:
     """``"-0,0"`` -> ``"0,0"``: a value that rounds to zero has no sign."""
     return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
@@ -84,8 +93,7 @@ def nb_signed_pct(value: float | None) -> str:
     """
     if _missing(value):
         return MISSING
-    text = nb_float(value, 1)
-    return ("+" if value > 0 and text != "0,0" else "") + text + " %"
+    return signed(nb_float(value, 1), value) + " %"
 
 
 def nb_mill(value: float | None) -> str:
@@ -103,8 +111,7 @@ def nb_signed_mill(value: float | None) -> str:
     >>> nb_signed_mill(12_345_678), nb_signed_mill(-5e6), nb_signed_mill(4e3)
     ('+12,3 mill. kr', '-5,0 mill. kr', '0,0 mill. kr')
     """
-    text = nb_mill(value)
-    return "+" + text if text != MISSING and value > 0 and any(c in "123456789" for c in text) else text
+    return MISSING if _missing(value) else signed(nb_mill(value), value)
 
 
 #: Terminal escape sequences (CSI ``ESC [ ... final``, OSC ``ESC ] ... BEL/ST``, two-character ``ESC x``).

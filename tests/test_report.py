@@ -555,8 +555,8 @@ def test_notebooks_run_from_jupyterlab_as_they_are(tmp_path):
 
 
 def test_export_mime_types_match_what_the_notebooks_display():
-    """report.render reads the MIME types the narrative's tables and the offline charts write (kept as plain
-    constants there, so a batch with nothing to do imports neither altair nor pandas)."""
+    """report.render reads the MIME types the narrative's tables and the offline charts write (one definition in
+    reformkit._html, so a batch with nothing to do imports neither altair nor pandas)."""
     from reformkit import narrative
     from reformkit.charts import embed
     from reformkit.report import render

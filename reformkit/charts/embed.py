@@ -15,6 +15,7 @@ from typing import Any
 
 import altair as alt
 
+from .._html import CHART_MIME
 from .._io import write_text_atomic
 from ..paths import cache_dir
 
@@ -39,8 +40,6 @@ EMBED_OPTIONS: dict[str, Any] = {
 }
 RENDERER = "reformkit-offline"
 CHART_CLASS = "rk-chart"
-#: The MIME type that carries a report chart's Vega-Lite spec beside its HTML (for the SVG/PNG export).
-CHART_MIME = "application/vnd.reformkit.chart+json"
 
 _counter = {"n": 0}
 

@@ -49,15 +49,20 @@ def projection(geoms: gpd.GeoSeries) -> dict:
     return {"type": "transverseMercator", "rotate": [-middle, 0, 0]}
 
 
+def _centre_data(layers: MapLayers, codes: Sequence[str], text: Sequence[str] | None = None) -> alt.Data:
+    """The centres of ``codes`` as inline records: kommunenummer, navn (``text`` or the short name), lon, lat."""
+    pts = layers.centres.loc[list(codes)].reset_index()
+    pts["navn"] = list(text) if text is not None else layers.names.loc[list(codes)].to_numpy()
+    return alt.Data(values=pts[["kommunenummer", "navn", "lon", "lat"]].to_dict("records"))
+
+
 def _labels(layers: MapLayers, codes: Sequence[str], text: Sequence[str] | None, *, size: float, bold: bool,
             dy: float) -> list[alt.Chart]:
     """Names at kommune centres: a white halo under dark text, so a name reads over any fill."""
     codes = [c for c in codes if c in layers.centres.index]
     if not codes:
         return []
-    pts = layers.centres.loc[codes].reset_index()
-    pts["navn"] = list(text) if text is not None else layers.names.loc[codes].to_numpy()
-    base = alt.Chart(alt.Data(values=pts[["kommunenummer", "navn", "lon", "lat"]].to_dict("records"))).encode(
+    base = alt.Chart(_centre_data(layers, codes, text)).encode(
         longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"), text=alt.Text("navn:N"))
     style = {"dy": dy, "fontSize": size, "fontWeight": "bold" if bold else "normal"}
     return [base.mark_text(stroke="white", strokeWidth=3, strokeOpacity=0.85, **style),
@@ -68,9 +73,7 @@ def _points(layers: MapLayers, codes: Sequence[str], *, tooltip: str, **mark) ->
     codes = [c for c in codes if c in layers.centres.index]
     if not codes:
         return []
-    pts = layers.centres.loc[codes].reset_index()
-    pts["navn"] = layers.names.loc[codes].to_numpy()
-    return [alt.Chart(alt.Data(values=pts[["kommunenummer", "navn", "lon", "lat"]].to_dict("records")))
+    return [alt.Chart(_centre_data(layers, codes))
             .mark_point(**mark).encode(longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"),
                                        tooltip=[alt.Tooltip("navn:N", title=tooltip)])]
 
@@ -325,9 +328,7 @@ def live_block_map(layers: MapLayers, codes: Sequence[str], *, width: int = 560,
     if selectable:
         shapes = shapes.add_params(alt.selection_point(name=LIVE_PICK, fields=["kommunenummer"], on="click",
                                                        clear=False, empty=False))
-    pts = layers.centres.loc[codes].reset_index()
-    pts["navn"] = layers.names.loc[codes].to_numpy()
-    base = alt.Chart(alt.Data(values=pts[["kommunenummer", "navn", "lon", "lat"]].to_dict("records"))).encode(
+    base = alt.Chart(_centre_data(layers, codes)).encode(
         longitude=alt.Longitude("lon:Q"), latitude=alt.Latitude("lat:Q"),
         tooltip=[alt.Tooltip("navn:N", title=L["kommune"])]).transform_calculate(**lookup)
     dots = base.transform_filter(f"datum.c == 0 && datum.b >= 0 && !({coop})").mark_point(

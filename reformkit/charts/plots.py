@@ -7,7 +7,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ..fmt import nb_float, nb_int
+from ..fmt import nb_float, nb_int, nb_minutes
 from ..narrative.labels import CHART as L
 from .style import LINES_MAX, PALETTE, PRINT_WIDTH, colour_scale
 
@@ -178,7 +178,7 @@ def travel_time_chart(df: pd.DataFrame, *, title: str = L["travel_title"], width
     """
     d = df.copy()
     d[L["minutes"]] = d["minutes"].map(lambda v: nb_float(v, 0))
-    d["tekst"] = d["minutes"].map(lambda v: f"{nb_float(v, 0)} min" if v == v else "–")
+    d["tekst"] = d["minutes"].map(nb_minutes)
     present = list(dict.fromkeys(d["block"].astype(str)))
     domain = [b for b in (colours or {}) if b in set(present)] + [b for b in present if b not in (colours or {})]
     tip = [alt.Tooltip("kommune:N", title=L["kommune"]), alt.Tooltip("block:N", title=L["block"]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..fmt import nb_float
+from ..fmt import nb_float, nb_mill
 from ..narrative.labels import CHART as L
 from ..narrative.labels import NEED_SERVICE_SHORT, PROFILE_CHART as P
 from .plots import DEC1, _observed_then_projected, _title
@@ -55,10 +55,10 @@ def need_change_chart(df: pd.DataFrame, *, title: str, axis_title: str, width: i
     d = df.copy()
     d["year"] = d["year"].astype(int)
     d["mill"] = d["change"] / 1e6
-    d[L["change"]] = d["mill"].map(lambda v: f"{nb_float(v, 1)} {L['mill_kr']}")
+    d[L["change"]] = d["change"].map(nb_mill)
     total = d.drop_duplicates("year")[["year", "total"]].assign(service=P["need_total"])
     total["mill"] = total["total"] / 1e6
-    total[L["change"]] = total["mill"].map(lambda v: f"{nb_float(v, 1)} {L['mill_kr']}")
+    total[L["change"]] = total["total"].map(nb_mill)
     domain = [s for s in SERVICE_ORDER if s in set(d["service"])] + [P["need_total"]]
     colour = alt.Color("service:N", title=L["service"],
                        scale=alt.Scale(domain=domain, range=PALETTE[:len(domain) - 1] + [TOTAL_COLOUR]),

@@ -7,8 +7,8 @@ from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
-from .._html import markdown_html, render
-from ..fmt import MISSING, NBSP, nb_pct
+from .._html import TABLE_MIME, markdown_html, render
+from ..fmt import MISSING, NBSP, nb_pct, signed
 from ..params import Criteria, load_parameters
 from .labels import hyphenated
 
@@ -72,9 +72,6 @@ def text(markdown: str) -> Text:
     """Markdown built from names and descriptions, shown safely (see :func:`md`)."""
     return Text(markdown)
 
-
-#: The MIME type of a table's raw values in a report notebook's output (read by :mod:`reformkit.report`).
-TABLE_MIME = "application/vnd.reformkit.table+json"
 
 
 _NUM = rf"-?\d{{1,3}}(?:{NBSP}\d{{3}})*(?:,(\d+))?"
@@ -170,8 +167,7 @@ def change_text(a: float, b: float) -> str:
     if not a:
         return "–"
     d = (b - a) / a
-    text = nb_pct(d)
-    return ("+" if d > 0 and any(c in "123456789" for c in text) else "") + text
+    return signed(nb_pct(d), d)
 
 
 def sources_md(atlas) -> str:

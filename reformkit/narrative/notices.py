@@ -8,8 +8,26 @@ from ..evaluate.result import ScenarioResult
 from ..fmt import nb_float, nb_int
 from ..notices import Notice
 from . import labels
+from .common import join_nb
 
 _FETCH_HINT = "kjør `reformkit data fetch` (krever nett)"
+_SSB_FETCH = "`reformkit data fetch --only ssb-projection` (krever nett)"
+
+
+def _ssb_missing(v: dict) -> str:
+    label = labels.ALTERNATIVE.get(v["alternative"], v["alternative"])
+    if v.get("fallback"):
+        return (f"{label} er ikke hentet, så profilen bruker reformkits egen framskriving "
+                f"({labels.ALTERNATIVE[v['fallback']]}). Hent SSBs tall med {_SSB_FETCH} og lag profilen på nytt.")
+    return (f"SSBs befolkningsframskriving er ikke hentet, så tallene kan ikke sammenlignes med {label} her. "
+            f"Hent den med {_SSB_FETCH}.")
+
+
+def _ssb_incomplete(v: dict) -> str:
+    tail = (f"; profilen bruker reformkits egen framskriving ({labels.ALTERNATIVE[v['fallback']]})" if v.get("fallback")
+            else "; den er derfor ikke vist")
+    return (f"SSBs befolkningsframskriving i databufferen dekker ikke alle år og kommuner fram til {v['horizon']}"
+            f"{tail}. Hent den på nytt med {_SSB_FETCH}.")
 
 
 def _missing_population(v: dict) -> str:
@@ -65,11 +83,6 @@ TEXTS: dict[str, str | Callable[[dict], str]] = {
     "troms_zone_unknown": ("Troms: om kommunene er i tiltakssonen eller ikke, står ikke i dataene; tapet er 0 bare "
                            "om alle er i samme sone"),
     "distriktstilskudd": "Distriktstilskudd: beløp per kommune finnes ikke i dataene (ikke beregnet)",
-
-
-
-
-
     "kostra_missing": f"KOSTRA-tall er ikke hentet, så sammenligningen mangler: {_FETCH_HINT}.",
     "kostra_none_for_kommuner": "KOSTRA-tallene har ingen tall for disse kommunene i {year}.",
     "kostra_table": _kostra_table,
@@ -77,6 +90,17 @@ TEXTS: dict[str, str | Callable[[dict], str]] = {
                         f"{_FETCH_HINT}."),
     "finance_none_for_kommuner": "Ingen finansielle nøkkeltall for disse kommunene i {year}.",
     "finance_table": _finance_table,
+    # the kommune profile's
+    "ssb_not_fetched": _ssb_missing,
+    "ssb_incomplete": _ssb_incomplete,
+    "population_apportioned": lambda v: (f"Før {v['first_year']} er folketallet i kilden en fast andel av en "
+                                         f"tidligere sammenslått kommune; profilen viser derfor tall fra "
+                                         f"{v['first_year']}."),
+    "kostra_references_missing": lambda v: (f"Ingen KOSTRA-tall for {v['year']} for "
+                                            f"{join_nb([f'{n} ({k})' for k, n in v['kommuner']])}, som derfor "
+                                            f"ikke er med i sammenligningen."),
+    "kostra_no_references": lambda v: (f"Ingen av referansekommunene har KOSTRA-tall for {v['year']}, så beste "
+                                       f"praksis er ikke beregnet."),
 }
 
 

@@ -14,11 +14,11 @@ import pandas as pd
 
 from .._html import markdown_html
 from ..economy.demography import SERVICES
-from ..fmt import nb_float, nb_int, nb_mill, nb_signed_pct
+from ..fmt import nb_float, nb_int, nb_mill, nb_signed_mill, nb_signed_pct
 from .common import join_nb
 from .labels import ALTERNATIVE, NEED_SERVICE, NEED_SERVICE_SHORT, PROFILE_CHART
 from .profile_options import (best_practice_md, best_practice_summary, best_practice_table, method_md, notice_text,
-                              options_md, options_summary, options_table, signed_mill)
+                              options_md, options_summary, options_table)
 
 if TYPE_CHECKING:
     from ..evaluate.profile import KommuneProfile
@@ -138,11 +138,11 @@ def need_long(prof: KommuneProfile) -> pd.DataFrame:
 def need_md(prof: KommuneProfile) -> str:
     """The demographic pressure by service from now to the horizon, and what the figures assume."""
     at = prof.need.set_index("year").loc[prof.horizon]
-    parts = [f"{NEED_SERVICE_SHORT[s].lower()} {signed_mill(at[f'change_{s}'])}" for s in SERVICES]
+    parts = [f"{NEED_SERVICE_SHORT[s].lower()} {nb_signed_mill(at[f'change_{s}'])}" for s in SERVICES]
     per = at["change_per_inhabitant"]
     return (f"Når aldersgruppene endrer seg, endres kommunens beregnede utgiftsbehov: hver innbygger er verdsatt "
             f"med kostnadsnøkkelens enhetsbeløp for sin aldersgruppe (2023-kroner). Fra {prof.now} til "
-            f"{prof.horizon}: {join_nb(parts)}, til sammen {signed_mill(at['change_total'])} "
+            f"{prof.horizon}: {join_nb(parts)}, til sammen {nb_signed_mill(at['change_total'])} "
             f"({'+' if per > 0 else ''}{nb_int(per)} kr per innbygger). Staten kompenserer bare nettoendringen "
             f"gjennom inntektssystemet: mer behov i én tjeneste og mindre i en annen går opp mot hverandre, og det "
             f"forutsettes at kommunen flytter pengene krone for krone mellom tjenestene («dansen med demografien»). "
@@ -164,7 +164,7 @@ def dance_table(prof: KommuneProfile) -> pd.DataFrame:
     for s in (*SERVICES, "total"):
         a, b = need.at[prof.now, s], need.at[prof.horizon, s]
         rows.append({"Tjeneste": NEED_SERVICE[s], str(prof.now): nb_mill(a), str(prof.horizon): nb_mill(b),
-                     "Endring": signed_mill(b - a), "Endring (%)": nb_signed_pct((b - a) / a * 100 if a else None)})
+                     "Endring": nb_signed_mill(b - a), "Endring (%)": nb_signed_pct((b - a) / a * 100 if a else None)})
     return pd.DataFrame(rows)
 
 

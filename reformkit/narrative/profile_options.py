@@ -7,61 +7,18 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ..fmt import nb_float, nb_int, nb_mill, nb_minutes, nb_pct
-from ..notices import Notice, notice
+from ..fmt import nb_float, nb_int, nb_mill, nb_minutes, nb_pct, nb_signed_mill
+from ..notices import notice
 from .common import join_nb
-from .labels import ALTERNATIVE, BEST_PRACTICE, NOT_IN_PRESENT_VALUE, OPTION_KIND
+from .labels import BEST_PRACTICE, NOT_IN_PRESENT_VALUE, OPTION_KIND
 from .method import travel_method_md
-from .notices import notice_text as shared_notice_text
+from .notices import notice_text
 from .population import method_note
 
 if TYPE_CHECKING:
     from ..evaluate.profile import KommuneProfile
 
 _KOSTRA_FETCH = "`reformkit data fetch --only kostra` (krever nett)"
-_SSB_FETCH = "`reformkit data fetch --only ssb-projection` (krever nett)"
-
-
-def _ssb_missing(v: dict) -> str:
-    label = ALTERNATIVE.get(v["alternative"], v["alternative"])
-    if v.get("fallback"):
-        return (f"{label} er ikke hentet, så profilen bruker reformkits egen framskriving "
-                f"({ALTERNATIVE[v['fallback']]}). Hent SSBs tall med {_SSB_FETCH} og lag profilen på nytt.")
-    return (f"SSBs befolkningsframskriving er ikke hentet, så tallene kan ikke sammenlignes med {label} her. "
-            f"Hent den med {_SSB_FETCH}.")
-
-
-def _ssb_incomplete(v: dict) -> str:
-    tail = (f"; profilen bruker reformkits egen framskriving ({ALTERNATIVE[v['fallback']]})" if v.get("fallback")
-            else "; den er derfor ikke vist")
-    return (f"SSBs befolkningsframskriving i databufferen dekker ikke alle år og kommuner fram til {v['horizon']}"
-            f"{tail}. Hent den på nytt med {_SSB_FETCH}.")
-
-
-#: code -> sentence of the profile's own notices (others are worded by :mod:`reformkit.narrative.notices`)
-TEXTS = {
-    "ssb_not_fetched": _ssb_missing,
-    "ssb_incomplete": _ssb_incomplete,
-    "population_apportioned": lambda v: (f"Før {v['first_year']} er folketallet i kilden en fast andel av en "
-                                         f"tidligere sammenslått kommune; profilen viser derfor tall fra "
-                                         f"{v['first_year']}."),
-    "kostra_references_missing": lambda v: (f"Ingen KOSTRA-tall for {v['year']} for "
-                                            f"{join_nb([f'{n} ({k})' for k, n in v['kommuner']])}, som derfor "
-                                            f"ikke er med i sammenligningen."),
-    "kostra_no_references": lambda v: (f"Ingen av referansekommunene har KOSTRA-tall for {v['year']}, så beste "
-                                       f"praksis er ikke beregnet."),
-}
-
-
-def notice_text(n: Notice) -> str:
-    """The Norwegian sentence of a profile notice."""
-    text = TEXTS.get(n.code)
-    return text(n.values) if text else shared_notice_text(n)
-
-
-def signed_mill(value: float) -> str:
-    """Kroner in millions with a plus sign on increases (``"+41,0 mill. kr"``)."""
-    return ("+" if round(value / 1e5) > 0 else "") + nb_mill(value)
 
 
 def _names(prof: KommuneProfile, codes) -> list[str]:
@@ -163,7 +120,7 @@ def best_practice_summary(prof: KommuneProfile) -> str:
     if not bp.computed:
         return "Beste praksis er ikke beregnet, fordi KOSTRA-tall mangler (se avsnittet om beste praksis)."
     return (f"Mot {join_nb(_names(prof, bp.references))} i KOSTRA-året {bp.year} er beste praksis-potensialet "
-            f"{signed_mill(bp.table.attrs['total'])} per år.")
+            f"{nb_signed_mill(bp.table.attrs['total'])} per år.")
 
 
 def _missing_md(prof: KommuneProfile) -> str:
@@ -198,7 +155,7 @@ def best_practice_md(prof: KommuneProfile) -> str:
             f"{bp.year}. For hvert tjenesteområde er beste praksis den laveste kostnaden per innbygger blant "
             f"referansekommunene og {prof.name} selv. Potensialet er forskjellen per innbygger ganget med "
             f"{prof.name}s {nb_int(bp.inhabitants)} innbyggere ved utgangen av {bp.year}: til sammen "
-            f"{signed_mill(bp.table.attrs['total'])} per år ({nb_int(bp.table.attrs['total'])} kr). Tallet viser "
+            f"{nb_signed_mill(bp.table.attrs['total'])} per år ({nb_int(bp.table.attrs['total'])} kr). Tallet viser "
             f"avstanden til de rimeligste kommunene på hvert område, ikke en innsparing som kan tas ut: kvalitet, "
             f"bosettingsmønster og lokale valg er ikke med i sammenligningen.")
     return text + ("\n\n" + "\n".join(notes) if notes else "")
@@ -228,7 +185,7 @@ def method_md(prof: KommuneProfile, accuracy: dict | None = None) -> str:
     return "\n\n".join([
         f"**Befolkning.** Registrert folkemengde 1. januar (SSB) til og med {prof.now}. "
         + method_note(prof.alternative, prof.parameters.projection),
-        "**Utgiftsbehov.** " + shared_notice_text(notice("need_from_age_criteria")) + " Tjenestene får aldersgruppene "
+        "**Utgiftsbehov.** " + notice_text(notice("need_from_age_criteria")) + " Tjenestene får aldersgruppene "
         "sine slik: barnehage 0–5 år, grunnskole 6–15 år, pleie og omsorg 67 år og over, andre tjenester 16–66 år.",
         f"**Sammenslåingsalternativer.** Naboer etter nabografen (grenser som møtes, eller under 5 km over sjø). "
         f"Regionsentre: senterkommunen i en BA-region med to eller flere kommuner, med flere innbyggere enn "

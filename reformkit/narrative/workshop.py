@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 import pandas as pd
 
-from ..fmt import nb_float, nb_int, nb_minutes, nb_mill, nb_pct
+from ..fmt import nb_float, nb_int, nb_minutes, nb_mill, nb_pct, signed
 from .common import join_nb
 from .labels import ALTERNATIVE, NOT_COMPUTED, TRACK, WORKSHOP
 from .scenario import _flags, span
@@ -69,8 +69,7 @@ class Figure:
 
 
 def _signed(fmt: Callable[[float], str]) -> Callable[[float], str]:
-    return lambda d: ("+" if fmt(d) not in ("0", "0,0", "0 min", "0,00", "0,0 %", "0,0 mill. kr")
-                      and d > 0 else "") + fmt(d)
+    return lambda d: signed(fmt(d), d)
 
 
 def _col(name: str) -> Callable[[ScenarioResult, str], float]:
@@ -88,14 +87,10 @@ def figures(res: ScenarioResult) -> list[Figure]:
         Figure(f"Andel 80+ {last}", _col("share_80_plus_horizon"), nb_pct, _signed(nb_pct)),
         Figure("Maks reisetid", _col("max_travel_minutes_to_centre"), nb_minutes, _signed(nb_minutes)),
         Figure("Snitt reisetid (vektet)", _col("mean_travel_minutes_to_centre"), nb_minutes, _signed(nb_minutes)),
-        Figure(f"Sammenslåing netto {last}", _merger_net, _money, _signed(nb_mill)),
-        Figure("Nåverdi sammenslåing", _present_value, _money, _signed(nb_mill)),
-        Figure("Samarbeid innsparing/år", cooperation_saving, _money, _signed(nb_mill)),
+        Figure(f"Sammenslåing netto {last}", _merger_net, nb_mill, _signed(nb_mill)),
+        Figure("Nåverdi sammenslåing", _present_value, nb_mill, _signed(nb_mill)),
+        Figure("Samarbeid innsparing/år", cooperation_saving, nb_mill, _signed(nb_mill)),
     ]
-
-
-def _money(value: float | None) -> str:
-    return "–" if value is None else nb_mill(value)
 
 
 def _change(fig: Figure, now: float | None, before: float | None) -> str:
@@ -105,7 +100,7 @@ def _change(fig: Figure, now: float | None, before: float | None) -> str:
         return "" if (now is None or pd.isna(now)) == (before is None or pd.isna(before)) else "endret"
     d = now - before
     shown = fig.signed(d)
-    return "" if shown.lstrip("+") == fig.show(0.0) or shown == fig.show(0.0) else shown
+    return "" if shown.lstrip("+") == fig.show(0.0) else shown
 
 
 def summary(res: ScenarioResult, start: ScenarioResult) -> tuple[pd.DataFrame, pd.DataFrame]:

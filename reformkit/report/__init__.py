@@ -17,7 +17,7 @@ from typing import Any
 
 from .._io import write_text_atomic
 from .batch import BatchResult, Built, Interrupted, Outcome, build_task, check_out_dir, render_batch, run_task
-from .exports import write_exports
+from .exports import write_report
 from .index import INDEX_TEMPLATE, SECTIONS, write_index
 from .manifest import MANIFEST_FILE
 from .plan import (COMPARE_FILE, COMPARE_NOTEBOOK, COUNTY_NOTEBOOK, PROFILE_NOTEBOOK, SCENARIO_NOTEBOOK, Task, plan,
@@ -38,7 +38,8 @@ def render_notebook(notebook: str | Path, parameters: dict[str, Any], out: str |
     r = render_report(notebook, parameters, title=title, kernel_name=kernel_name, generated=generated,
                       export_stem=out.stem if exports else None)
     if exports:
-        write_exports(out.parent, out.stem, r.title, r.tables, r.charts)
+        write_report(out, r.html, r.title, r.tables, r.charts)
+        return out
     return write_text_atomic(out, r.html)
 
 

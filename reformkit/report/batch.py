@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from .._io import sigterm_raises, write_text_atomic
+from .._io import sigterm_raises
 from .._proc import children
 from ..errors import ReformkitError
 from . import manifest as M
@@ -121,13 +121,12 @@ def _worker_init(parent: int) -> None:
 # ---- in the batch's process -------------------------------------------------------------------------------
 def write_built(b: Built, doc: dict, out_dir: Path, key: str) -> Outcome:
     """Write a worker's report (exports first, the page last) and record it in the manifest ``doc``."""
-    from .exports import write_exports
+    from .exports import write_report
     if b.error:
         return Outcome(b.task, b.seconds, b.error)
     t0 = time.perf_counter()
-    exports = write_exports(out_dir, b.task.out.stem, b.title, b.tables, b.charts)
+    exports = write_report(b.task.out, b.html, b.title, b.tables, b.charts)
     b.seconds += time.perf_counter() - t0
-    write_text_atomic(b.task.out, b.html)
     size = b.task.out.stat().st_size
     b.task.title = b.title
     M.record(doc, b.task, key, b.title, exports, size)
@@ -137,12 +136,11 @@ def write_built(b: Built, doc: dict, out_dir: Path, key: str) -> Outcome:
 
 def run_task(task: Task) -> Outcome:
     """Render one task in this process and write its files (no manifest); errors are returned, not raised."""
-    from .exports import write_exports
+    from .exports import write_report
     b = build_task(task)
     if b.error:
         return Outcome(task, b.seconds, b.error)
-    exports = write_exports(task.out.parent, task.out.stem, b.title, b.tables, b.charts)
-    write_text_atomic(task.out, b.html)
+    exports = write_report(task.out, b.html, b.title, b.tables, b.charts)
     return Outcome(task, b.seconds, None, task.out.stat().st_size, exports=exports)
 
 

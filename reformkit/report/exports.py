@@ -16,7 +16,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from .._io import write_bytes_atomic
+from .._io import write_bytes_atomic, write_text_atomic
 
 #: The fixed date a workbook carries (its content, not the time of the run, decides its bytes).
 FIXED_DATE = datetime(2000, 1, 1)
@@ -164,4 +164,13 @@ def write_exports(out_dir: Path, stem: str, title: str, tables: list[dict], char
     return written
 
 
-__all__ = ["links", "workbook_bytes", "figure_files", "write_exports", "workbook_name", "figures_dir"]
+def write_report(out: Path, html: str, title: str, tables: list[dict], charts: list[dict]) -> list[str]:
+    """Write a report's exports, then its page ``out`` (last, so a page on disk always has its exports); the
+    exports' paths relative to the page's folder."""
+    exports = write_exports(out.parent, out.stem, title, tables, charts)
+    write_text_atomic(out, html)
+    return exports
+
+
+__all__ = ["links", "workbook_bytes", "figure_files", "write_exports", "write_report", "workbook_name",
+           "figures_dir"]

@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .._html import CHART_MIME, TABLE_MIME
 from ..errors import ReformkitError
 from ..paths import notebook_file, project_dir, template_file
 
@@ -33,8 +34,6 @@ KERNEL_ARGS = ["--IPKernelApp.log_level=40"]
 GENERATED_MARKER = "<!-- reformkit:generated -->"
 REPORT_TEMPLATE = "report.html.j2"   # extends nbconvert's lab template; a project may override it
 LANGUAGE = "nb"
-TABLE_MIME = "application/vnd.reformkit.table+json"   # = reformkit.narrative.TABLE_MIME
-CHART_MIME = "application/vnd.reformkit.chart+json"   # = reformkit.charts.embed.CHART_MIME
 
 
 @dataclass

@@ -69,8 +69,9 @@ class BlockMap:
         self.show(res)
 
     def _chart(self, codes: list[str], res: ScenarioResult):
-        return live_block_map(geodata.map_layers(self.atlas), codes, width=self.size[0], height=self.size[1],
-                              selectable=self.selectable, assign=assignment(res))
+        layers = geodata.map_layers(self.atlas, roads=False)   # the live map draws no roads
+        return live_block_map(layers, codes, width=self.size[0], height=self.size[1], selectable=self.selectable,
+                              assign=assignment(res))
 
     def show(self, res: ScenarioResult) -> None:
         """Draw ``res``: only the assignment changes unless the scope of kommuner did."""
