@@ -120,3 +120,19 @@ def test_2019_split_inflation_is_repaired(atlas2019):
     assert pop[("1534", 2019)] == raw_total
     notes = atlas2019.manifest["corrections"]
     assert len(notes) == 2 and any("1850" in n for n in notes) and any("5012" in n for n in notes)
+
+
+def test_an_optional_dataset_is_read_once_and_again_after_a_new_fetch(cache_root, monkeypatch):
+    import os
+    from reformkit.data import cache, read_atlas
+    atlas = read_atlas(2024, cache_root)
+    assert atlas.extra("kostra") is None and atlas.extra_stamp("kostra") is None
+    path = cache.write_extra("kostra", pd.DataFrame({"value": [1]}), {"attribution": "test"}, root=cache_root)
+    reads = []
+    real = cache.read_extra
+    monkeypatch.setattr(cache, "read_extra", lambda *a, **k: reads.append(a) or real(*a, **k))
+    assert atlas.extra("kostra")["value"].tolist() == [1] and atlas.extra("kostra")["value"].tolist() == [1]
+    assert len(reads) == 1
+    cache.write_extra("kostra", pd.DataFrame({"value": [2]}), {"attribution": "test"}, root=cache_root)
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)   # a new stamp even within the clock's resolution
+    assert atlas.extra("kostra")["value"].tolist() == [2] and len(reads) == 2

@@ -70,6 +70,7 @@ class Atlas:
     cache_path: Path | None = None
     n1000: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False)
     store: DerivedStore = field(init=False, repr=False)
+    _extras: dict[str, tuple[int | None, pd.DataFrame | None]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # A new store for every Atlas, also one made by dataclasses.replace (its tables differ, so must its
@@ -104,8 +105,19 @@ class Atlas:
 
     def extra(self, name: str) -> pd.DataFrame | None:
         """An optional online dataset of this Atlas's cache (e.g. "kostra", "ssb_projection"), or None when it
-        has not been fetched (or the Atlas was built by hand)."""
-        return cache.read_extra(name, self.cache_path) if self.cache_path is not None else None
+        has not been fetched (or the Atlas was built by hand). Read once, and again after a new fetch."""
+        stamp = self.extra_stamp(name)
+        if name not in self._extras or self._extras[name][0] != stamp:
+            self._extras[name] = (stamp, cache.read_extra(name, self.cache_path) if stamp is not None else None)
+        return self._extras[name][1]
+
+    def extra_stamp(self, name: str) -> int | None:
+        """When the optional dataset ``name`` was last written (nanoseconds), or None when it is not there: a key
+        for what is computed from it."""
+        if self.cache_path is None:
+            return None
+        path = cache.extra_dir(self.cache_path) / f"{name}.parquet"
+        return path.stat().st_mtime_ns if path.is_file() else None
 
     def geo_table(self, name: str) -> gpd.GeoDataFrame:
         """An N1000 layer of the cache, read on first use (``roads``, ``places`` or ``builtup``; EPSG:25833).

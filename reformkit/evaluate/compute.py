@@ -222,14 +222,14 @@ def _cooperation(sc: Scenario, atlas, params: Parameters, base_pop: np.ndarray, 
         return {}
     population = dict(zip(lay.scope, base_pop.tolist()))
     coop_params = CooperationParams(params.tree("cooperation"))
-    kostra = atlas.extra("kostra")
-    digest = params.digest("cooperation")
+    digest, kostra = params.digest("cooperation"), atlas.extra_stamp("kostra")
 
     def one(b) -> dict:
-        key = {"generation": atlas.generation, "params": digest, "kostra": kostra is not None, "centre": b.centre,
+        key = {"generation": atlas.generation, "params": digest, "kostra": kostra, "centre": b.centre,
                "members": sorted((k, t.value, population[k]) for k, t in b.members.items()),
                "cooperation": b.cooperation.to_dict()}
-        return atlas.store.get(BLOCK_COOPERATION, key, lambda: cooperation_result(b, population, coop_params, kostra))
+        return atlas.store.get(BLOCK_COOPERATION, key,
+                               lambda: cooperation_result(b, population, coop_params, atlas.extra("kostra")))
     return {b.name: one(b) for b in sections}
 
 
