@@ -80,3 +80,17 @@ def test_catalogue_reads_the_project_override(project):
     with pytest.raises(DataError, match="sources.yaml: incomplete catalogue") as err:
         catalogue()
     assert str(project) in str(err.value) and "lacks 'publisher'" in str(err.value)
+
+
+def test_the_scenario_validator_reads_the_projects_cooperation_parameters(project):
+    """A service a project adds in its own data/params/cooperation.yaml is known to the scenario format too."""
+    from reformkit.scenario.cooperation import vocabulary
+    assert "kulturskole" not in vocabulary().services
+    lines = (paths.RESOURCES_DIR / "params" / "cooperation.yaml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("  barnevern:")
+    end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("    "))
+    copy = ["  kulturskole:"] + lines[start + 1:end]                     # barnevern's entry under a new name
+    (project / "data" / "params").mkdir(parents=True)
+    (project / "data" / "params" / "cooperation.yaml").write_text("\n".join(lines[:start] + copy + lines[start:]) + "\n",
+                                                                  encoding="utf-8")
+    assert "kulturskole" in vocabulary().services

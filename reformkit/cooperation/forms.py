@@ -8,9 +8,8 @@ from pathlib import Path
 import yaml
 
 from ..errors import ParameterError, ReformkitError
-from ..paths import REFERENCE_DIR
-
-FORMS_FILE = REFERENCE_DIR / "cooperation-forms.yaml"
+from ..paths import reference_file
+from ..scenario.cooperation import FORMS_FILE
 _TEXT = ("name", "legal_basis", "top_body", "steering", "accountability", "binding", "typical_use", "note", "source")
 _FLAGS = ("host", "joint_body", "services", "decisions", "in_force")
 BINDING_LEVELS = ("lav", "middels", "høy")
@@ -49,7 +48,7 @@ def load_forms(path: str | Path | None = None) -> dict[str, CooperationForm]:
     >>> load_forms()["vertskommune_nemnd"].host
     True
     """
-    path = Path(path or FORMS_FILE)
+    path = Path(path or reference_file(FORMS_FILE))
     return dict(_load(path, path.stat().st_mtime_ns))
 
 

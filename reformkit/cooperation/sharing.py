@@ -22,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..errors import ReformkitError
+from ..scenario.cooperation import KEY_NEEDS
 
-KEYS = ("per_innbygger", "fast_pluss_per_innbygger", "likedeling", "bruksbasert", "fast_pluss_bruksbasert")
+KEYS = tuple(KEY_NEEDS)
 
 
 def _proportional(weights: Mapping[str, float], what: str) -> dict[str, float]:

@@ -27,16 +27,16 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Mapping
 
 import yaml
 
 from ..errors import ScenarioError
 from ..params import read_param_file
-from ..paths import PARAMS_DIR, REFERENCE_DIR
+from ..paths import param_file, reference_file
 
-FORMS_FILE = REFERENCE_DIR / "cooperation-forms.yaml"
-PARAMS_FILE = PARAMS_DIR / "cooperation.yaml"
+FORMS_FILE = "cooperation-forms.yaml"   # a reference file (the project's own, or the packaged one)
 
 SECTION_KEYS = ("form", "host", "seats", "services", "governance")
 SERVICE_FIELDS = ("key", "form", "fixed_share", "use", "cost_per_inhabitant", "saving_pct")
@@ -126,11 +126,17 @@ class Vocabulary:
     questions: tuple[str, ...]      # "input.1", ...
 
 
-@lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
-    """The vocabulary of the cooperation section (memoised)."""
-    forms = yaml.safe_load(FORMS_FILE.read_text(encoding="utf-8"))["forms"]
-    params = read_param_file(PARAMS_FILE)[0]
+    """The vocabulary of the cooperation section, from the files the model reads too (a project's own
+    ``data/params/cooperation.yaml`` and reference file first); read again when one of them changes."""
+    forms, params = reference_file(FORMS_FILE), param_file("cooperation")
+    return _vocabulary(forms, forms.stat().st_mtime_ns, params, params.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(forms_path: Path, _forms_mtime: int, params_path: Path, _params_mtime: int) -> Vocabulary:
+    forms = yaml.safe_load(forms_path.read_text(encoding="utf-8"))["forms"]
+    params = read_param_file(params_path)[0]
     questions = tuple(f"{c}.{q}" for c, spec in params["scorecard"]["criteria"].items() for q in spec["questions"])
     rules = {k: {n: f.get(n) for n in ("host", "joint_body", "min_seats", "in_force")} for k, f in forms.items()}
     return Vocabulary(forms=rules, services=tuple(params["services"]), keys=tuple(params["keys"]),
