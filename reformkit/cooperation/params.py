@@ -34,10 +34,6 @@ class CooperationParams:
     def sources(self) -> dict[str, str]:
         return self.tree.sources
 
-    @property
-    def overridden(self) -> dict[str, Any]:
-        return self.tree.overridden
-
     def get(self, path: str, default: Any = KeyError) -> Any:
         """The value at a dotted path; None when it is ``unknown``. KeyError (or ``default``) if absent."""
         try:

@@ -47,11 +47,11 @@ def criteria(params: Parameters | None = None) -> dict:
 
 
 def _travel(atlas, scenario: Scenario, params: Parameters) -> tuple[np.ndarray, dict[str, int]]:
-    if "travel" not in (scenario.assumptions or {}):
-        return geodata.travel_array(atlas, params)   # a fault here is the data's, not the scenario's
     try:
         return geodata.travel_array(atlas, params)
     except ReformkitError as exc:  # name the scenario whose assumptions are at fault
+        if "travel" not in (scenario.assumptions or {}):
+            raise   # a fault here is the data's, not the scenario's
         origin = scenario.source or scenario.name
         problems = None if exc.problems == [exc.message] else exc.problems
         raise ParameterError(f"{origin}: assumptions.travel: {exc.message}", problems) from None

@@ -78,11 +78,6 @@ class KommuneProfile:
     notices: list[Notice] = field(default_factory=list)
 
     @property
-    def observed_until(self) -> int:
-        """The last observed year (= ``now``)."""
-        return self.now
-
-    @property
     def compared_with_ssb(self) -> bool:
         """True when SSB's main alternative is shown beside the engine projection."""
         return self.alternative not in SSB_ALTERNATIVES and (self.support["alternative"] == SSB_COMPARISON).any()

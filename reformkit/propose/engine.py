@@ -139,7 +139,7 @@ def propose(atlas: Atlas, area: Area, k: int, *, min_population: float | None = 
                                    max_travel_minutes=max_travel_minutes, fixed_centres=fixed_centres,
                                    year=year, travel=travel, params=params)
     rule = params.propose
-    sol = solve(problem, time_limit=time_limit if time_limit is not None else rule.solver.time_limit_seconds)
+    sol = solve(problem, time_limit=time_limit)   # None: the solver's own limit (params/propose.yaml)
     return proposal_from_solution(atlas, problem, codes, sol, population_year(atlas, year, rule.population_year), rule)
 
 
