@@ -35,8 +35,9 @@ def derived_status(root) -> dict:
     found, per border year, and the road travel model's measured accuracy."""
     from .. import geodata
     from ..data import load_atlas
+    from ..data.cache import BORDER_YEARS
     out: dict = {"neighbour_links": {}, "centre_methods": {}}
-    for borders in (2024, 2019):
+    for borders in BORDER_YEARS:
         atlas = load_atlas(borders, root)
         out["neighbour_links"][str(borders)] = geodata.neighbours(atlas)["kind"].value_counts().to_dict()
         out["centre_methods"][str(borders)] = geodata.centre_table(atlas)["method"].value_counts().to_dict()

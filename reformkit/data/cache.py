@@ -60,7 +60,7 @@ def write_core(core: dict, origin: str, method: str, datasets: list[str], root: 
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{os.getpid()}-", dir=root))
     try:
         counts = {}
-        for borders in (2024, 2019):
+        for borders in BORDER_YEARS:
             folder = staging / f"borders-{borders}"
             folder.mkdir()
             c = core[borders]
