@@ -128,8 +128,7 @@ def _refine(label: Point, polygon, builtup, p: dict) -> tuple[Point, str]:
     """Move a label into a built-up area of the kommune, or onto the kommune's land (see module doc)."""
     reach = p["builtup_snap_km"] * M_PER_KM
     local = builtup[builtup.distance(label) <= reach]
-    parts = [a for g in local for a in getattr(g.intersection(polygon), "geoms", [g.intersection(polygon)])
-             if a.area > 0]
+    parts = [a for g in local for a in shapely.get_parts(g.intersection(polygon)) if a.area > 0]
     if any(a.covers(label) for a in parts):
         return label, ""
     if parts:

@@ -23,14 +23,14 @@ def neighbours(atlas: Atlas, params: Parameters | None = None) -> pd.DataFrame:
 
 def neighbour_matrix(atlas: Atlas, params: Parameters | None = None) -> tuple[csr_matrix, dict[str, int]]:
     """The neighbour graph as an adjacency matrix over ``atlas.codes`` and the position of each kommune."""
-    edges = neighbours(atlas, params)
+    p = (params or load_parameters()).neighbours
 
     def build() -> tuple[csr_matrix, dict[str, int]]:
+        edges = neighbours(atlas, params)
         codes = atlas.codes
         pos = {c: i for i, c in enumerate(codes)}
         keep = edges["a"].isin(pos) & edges["b"].isin(pos)
         pairs = zip(edges.loc[keep, "a"].map(pos).to_numpy(), edges.loc[keep, "b"].map(pos).to_numpy())
         return geo.adjacency_matrix(len(codes), pairs), pos
     # the same matrix and positions for every caller (evaluate checks contiguity on every workshop edit): read only
-    return atlas.store.get(NEIGHBOUR_MATRIX, key(atlas, params=list(vars((params or load_parameters()).neighbours)
-                                                                     .values()), edges=len(edges)), build)
+    return atlas.store.get(NEIGHBOUR_MATRIX, key(atlas, params=list(vars(p).values())), build)
