@@ -97,13 +97,14 @@ def ba_pairs(kommuner: pd.DataFrame) -> pd.DataFrame:
 
 
 class _PairModel:
-    """Travel minutes of fixed point pairs under changing parameters (for the fit)."""
+    """Travel minutes of fixed point pairs under changing parameters (for the fit): ``xy`` holds each point once
+    (a region centre ends many pairs; attaching it once keeps one search from it per trial), ``from_pos`` and
+    ``to_pos`` give each pair's ends."""
 
-    def __init__(self, graph: RoadGraph, from_xy: np.ndarray, to_xy: np.ndarray):
-        n = len(from_xy)
-        self.graph, nodes, km = attach(graph, np.vstack([from_xy, to_xy]))
-        self.from_node, self.to_node = nodes[:n], nodes[n:]
-        self.from_km, self.to_km = km[:n], km[n:]
+    def __init__(self, graph: RoadGraph, xy: np.ndarray, from_pos: np.ndarray, to_pos: np.ndarray):
+        self.graph, nodes, km = attach(graph, xy)
+        self.from_node, self.to_node = nodes[from_pos], nodes[to_pos]
+        self.from_km, self.to_km = km[from_pos], km[to_pos]
         self.sources, self.row = np.unique(self.to_node, return_inverse=True)
 
     def network(self, params: dict) -> tuple[np.ndarray, RoadGraph]:
@@ -163,9 +164,11 @@ def fit(graph: RoadGraph, centres, pairs: pd.DataFrame, params: dict | None = No
     missing = sorted((set(part["from"]) | set(part["to"])) - set(centres.index))
     if missing:
         raise DataError(f"calibration: no centre for kommune(s) {', '.join(missing[:8])}")
-    xy = np.column_stack([centres.x.to_numpy(), centres.y.to_numpy()])
-    pos = {c: i for i, c in enumerate(centres.index)}
-    model = _PairModel(graph, xy[part["from"].map(pos)], xy[part["to"].map(pos)])
+    codes = sorted(set(part["from"]) | set(part["to"]))
+    points = centres.loc[codes]
+    xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    pos = {c: i for i, c in enumerate(codes)}
+    model = _PairModel(graph, xy, part["from"].map(pos).to_numpy(), part["to"].map(pos).to_numpy())
     trip = part["trip"].to_numpy()
     observed = part.groupby("trip")["observed"].first().to_numpy()
 
