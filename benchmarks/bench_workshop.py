@@ -20,6 +20,8 @@ import sys
 import time
 from pathlib import Path
 
+from _timing import runs
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -74,12 +76,8 @@ def groupby_seconds(atlas, sc) -> float:
     from reformkit.population import population_series
     rows = population_series(atlas, sc.base_year, sc.horizon, alternative=sc.projection)
     rows = rows[rows["kommunenummer"].isin(atlas.in_fylke(sc.area))]
-    runs = []
-    for _ in range(30):
-        t0 = time.perf_counter()
-        rows.groupby(["kommunenummer", "year"], observed=True)["population"].sum()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs), len(rows)
+    times = runs(lambda: rows.groupby(["kommunenummer", "year"], observed=True)["population"].sum(), 30)
+    return statistics.median(times), len(rows)
 
 
 def main() -> None:
